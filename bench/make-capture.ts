@@ -1,0 +1,97 @@
+/**
+ * Records the benchmark capture: real HTTP/1.1 traffic on loopback, captured by tcpdump, until the
+ * file holds at least TARGET bytes (default 500 MB) or a time limit passes. A Node server answers a
+ * bounded client loop with a realistic mix: mostly small API responses, some page-sized ones and
+ * a few large downloads; most clients keep connections alive, some open a new one per request, so
+ * the capture also holds many handshakes and reused ports.
+ *
+ * Usage: npx tsx bench/make-capture.ts [OUT] [--target-mb N]   (root and tcpdump needed)
+ */
+import { spawn } from "node:child_process";
+import { once } from "node:events";
+import { mkdirSync, statSync } from "node:fs";
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { dirname } from "node:path";
+
+const TIME_LIMIT_MS = 180_000;
+const CONCURRENT_CLIENTS = 8;
+
+export async function makeCapture(out: string, targetBytes: number): Promise<void> {
+  mkdirSync(dirname(out), { recursive: true });
+  const bodies = [256, 1_200, 4_000, 16_000, 64_000, 400_000].map((n) => Buffer.alloc(n, "w"));
+  const server = http.createServer((req, res) => {
+    const size = Number(new URL(req.url ?? "/", "http://x").searchParams.get("size") ?? 0);
+    const body = bodies[size] ?? bodies[0];
+    res.writeHead(200, {
+      "content-type": "application/octet-stream",
+      "content-length": body.length,
+    });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 5_000;
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  const port = (server.address() as AddressInfo).port;
+
+  const tcpdump = spawn(
+    "tcpdump",
+    ["-U", "--immediate-mode", "-B", "65536", "-i", "lo", "-s", "0", "-w", out, `tcp port ${port}`],
+    { stdio: ["ignore", "ignore", "pipe"] },
+  );
+  let stderr = "";
+  await new Promise<void>((resolve, reject) => {
+    tcpdump.stderr.on("data", (d: Buffer) => {
+      stderr += d;
+      if (stderr.includes("listening on")) resolve();
+    });
+    tcpdump.on("exit", (code) => reject(new Error(`tcpdump exited (${code}): ${stderr}`)));
+  });
+
+  const started = Date.now();
+  const done = () => {
+    if (Date.now() - started > TIME_LIMIT_MS) return true;
+    try {
+      return statSync(out).size >= targetBytes;
+    } catch {
+      return false;
+    }
+  };
+  // Size index weights: many small API answers, fewer pages, a few large downloads.
+  const mix = [0, 0, 0, 0, 1, 1, 1, 2, 2, 3, 3, 4, 5];
+  let requests = 0;
+  const client = async (id: number) => {
+    const agent = new http.Agent({ keepAlive: id % 4 !== 0, maxSockets: 1 });
+    for (let i = 0; !done(); i++) {
+      const size = mix[(i * 7 + id) % mix.length];
+      await new Promise<void>((resolve, reject) => {
+        http
+          .get({ host: "127.0.0.1", port, path: `/item/${i}?size=${size}`, agent }, (res) => {
+            res.resume();
+            res.on("end", resolve);
+          })
+          .on("error", reject);
+      });
+      requests++;
+    }
+    agent.destroy();
+  };
+  await Promise.all(Array.from({ length: CONCURRENT_CLIENTS }, (_, id) => client(id)));
+  await new Promise((r) => setTimeout(r, 300));
+  tcpdump.kill("SIGINT");
+  await once(tcpdump, "exit");
+  server.close();
+  const size = statSync(out).size;
+  console.error(
+    `recorded ${(size / 1e6).toFixed(0)} MB, ${requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s: ${out}`,
+  );
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const args = process.argv.slice(2);
+  const mbAt = args.indexOf("--target-mb");
+  const targetMb = mbAt >= 0 ? Number(args[mbAt + 1]) : 500;
+  const out =
+    args.find((a, i) => !a.startsWith("--") && i !== mbAt + 1) ?? "bench/data/loopback-http.pcap";
+  await makeCapture(out, targetMb * 1e6);
+}

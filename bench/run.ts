@@ -1,0 +1,133 @@
+/**
+ * `npm run bench`: wirewhy against tcpdump, capinfos and tshark on the same >= 500 MB capture of
+ * real loopback HTTP traffic, in one run. Each command runs REPEAT times after a warm-up read (so
+ * every tool meets the file in the page cache); the median wall time and the largest peak RSS
+ * (GNU time's %M) are reported with MB/s, packets/s and ratios, then checked against the targets.
+ *
+ * Usage: npm run bench [-- --capture FILE] [--repeat N]
+ * Needs tcpdump, tshark/capinfos (Debian: tshark, wireshark-common) and GNU time (Debian: time).
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { makeCapture } from "./make-capture.ts";
+
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const at = args.indexOf(name);
+  return at >= 0 ? args[at + 1] : undefined;
+};
+const capture = flag("--capture") ?? "bench/data/loopback-http.pcap";
+const repeat = Number(flag("--repeat") ?? 3);
+const MIN_CAPTURE_BYTES = 500e6;
+
+interface Target {
+  /** The row this target is about. */
+  name: string;
+  /** At least this many MB/s, or at least `fasterThan` × the speed of the named row. */
+  minMBps?: number;
+  fasterThan?: { row: string; times: number };
+  maxRssMB?: number;
+}
+
+const TARGETS: Target[] = [{ name: "wirewhy info", minMBps: 1500, maxRssMB: 100 }];
+
+for (const tool of ["tcpdump", "capinfos", "tshark", "/usr/bin/time"]) {
+  if (spawnSync("sh", ["-c", `command -v ${tool}`]).status !== 0) {
+    console.error(`bench: ${tool} is not installed (apt-get install tcpdump tshark time)`);
+    process.exit(2);
+  }
+}
+if (!existsSync(capture) || statSync(capture).size < MIN_CAPTURE_BYTES) {
+  console.error(`bench: recording ${capture} (>= ${MIN_CAPTURE_BYTES / 1e6} MB of loopback HTTP)…`);
+  await makeCapture(capture, MIN_CAPTURE_BYTES);
+}
+console.error("bench: building dist/ …");
+execFileSync("npm", ["run", "-s", "build"], { stdio: "inherit" });
+
+const sizeBytes = statSync(capture).size;
+const info = JSON.parse(
+  execFileSync("node", ["bin/wirewhy.js", "info", "--json", capture], {
+    maxBuffer: 1e8,
+  }).toString(),
+);
+const packets: number = info.packets;
+
+const wirewhy = ["node", "bin/wirewhy.js"];
+const rows: Array<{ name: string; argv: string[] }> = [
+  { name: "wirewhy info", argv: [...wirewhy, "info", capture] },
+  { name: "wirewhy packets --json", argv: [...wirewhy, "packets", "--json", capture] },
+  { name: "tcpdump -r -w /dev/null", argv: ["tcpdump", "-r", capture, "-w", "/dev/null"] },
+  { name: "capinfos", argv: ["capinfos", capture] },
+  { name: "tshark -z io,phs", argv: ["tshark", "-r", capture, "-q", "-z", "io,phs"] },
+];
+
+execFileSync("sh", ["-c", `cat '${capture}' > /dev/null`]); // warm the page cache
+const timeFile = join(tmpdir(), `wirewhy-bench-${process.pid}.time`);
+const results = rows.map(({ name, argv }) => {
+  const seconds: number[] = [];
+  let rssMB = 0;
+  for (let i = 0; i < repeat; i++) {
+    const run = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", timeFile, ...argv], {
+      stdio: ["ignore", "ignore", "pipe"],
+      maxBuffer: 1e8,
+    });
+    if (run.status !== 0) {
+      console.error(
+        `bench: ${name} failed (${run.status}): ${run.stderr.toString().slice(0, 500)}`,
+      );
+      process.exit(1);
+    }
+    const [elapsed, maxKb] = readFileSync(timeFile, "utf8")
+      .trim()
+      .split("\n")
+      .pop()!
+      .split(" ")
+      .map(Number);
+    seconds.push(elapsed);
+    rssMB = Math.max(rssMB, maxKb / 1024);
+  }
+  seconds.sort((a, b) => a - b);
+  const sec = seconds[Math.floor(seconds.length / 2)];
+  return { name, sec, MBps: sizeBytes / 1e6 / sec, packetsPerSec: packets / sec, rssMB };
+});
+rmSync(timeFile, { force: true });
+
+const base = results[0];
+console.log(
+  `\ncapture: ${capture}, ${(sizeBytes / 1e6).toFixed(0)} MB, ${packets.toLocaleString("en-US")} packets; median of ${repeat} runs\n`,
+);
+console.log(
+  `${"command".padEnd(26)}${"seconds".padStart(9)}${"MB/s".padStart(9)}${"packets/s".padStart(13)}${"peak RSS".padStart(11)}${"vs info".padStart(10)}`,
+);
+for (const r of results) {
+  console.log(
+    `${r.name.padEnd(26)}${r.sec.toFixed(2).padStart(9)}${r.MBps.toFixed(0).padStart(9)}${Math.round(r.packetsPerSec).toLocaleString("en-US").padStart(13)}${`${r.rssMB.toFixed(0)} MB`.padStart(11)}${`${(r.sec / base.sec).toFixed(2)}×`.padStart(10)}`,
+  );
+}
+
+console.log("\ntargets:");
+let failed = 0;
+for (const t of TARGETS) {
+  const r = results.find((x) => x.name === t.name);
+  if (!r) continue;
+  const checks: Array<[string, boolean]> = [];
+  if (t.minMBps)
+    checks.push([`>= ${t.minMBps} MB/s (got ${r.MBps.toFixed(0)})`, r.MBps >= t.minMBps]);
+  if (t.fasterThan) {
+    const other = results.find((x) => x.name === t.fasterThan!.row)!;
+    const ratio = other.sec / r.sec;
+    checks.push([
+      `>= ${t.fasterThan.times}× ${other.name} (got ${ratio.toFixed(1)}×)`,
+      ratio >= t.fasterThan.times,
+    ]);
+  }
+  if (t.maxRssMB)
+    checks.push([`peak RSS < ${t.maxRssMB} MB (got ${r.rssMB.toFixed(0)})`, r.rssMB < t.maxRssMB]);
+  for (const [what, ok] of checks) {
+    if (!ok) failed++;
+    console.log(`  ${ok ? "ok  " : "MISS"} ${t.name}: ${what}`);
+  }
+}
+process.exitCode = failed ? 1 : 0;

@@ -1,0 +1,23 @@
+import type { Command } from "commander";
+import { captureSource, finishCapture, parsePositiveInt, withCaptureInput } from "../input.ts";
+
+interface PacketsFlags {
+  read?: string;
+  count?: number;
+  json?: boolean;
+}
+
+export function register(program: Command): void {
+  withCaptureInput(program.command("packets"))
+    .description("one line per packet, like tcpdump -n (frame numbers from 1, as Wireshark)")
+    .option("-c, --count <n>", "stop after N packets", parsePositiveInt)
+    .option("--json", "print NDJSON: one object per packet")
+    .action(async (file: string | undefined, flags: PacketsFlags) => {
+      const { writePackets } = await import("../../report/packets.ts");
+      const { LineWriter } = await import("../../report/output.ts");
+      const out = new LineWriter();
+      const meta = await writePackets(captureSource(file, flags), flags, out);
+      const limited = flags.count !== undefined && meta.packets >= flags.count;
+      process.exitCode = finishCapture(meta.warnings, meta.stoppedEarly && !limited && !out.closed);
+    });
+}

@@ -1,0 +1,48 @@
+/**
+ * The capture a command reads: a positional FILE or tcpdump/tshark's `-r FILE`; "-" is standard
+ * input. Also the common ending of capture commands: warnings on stderr and the exit code.
+ */
+import type { Command } from "commander";
+import type { CaptureWarning } from "../capture/types.ts";
+import { ExitCode } from "./exit-codes.ts";
+
+export class UsageError extends Error {
+  readonly code = "WW_ERR_USAGE";
+}
+
+export function withCaptureInput(command: Command): Command {
+  return command
+    .argument(
+      "[file]",
+      'capture file (pcap or pcapng, optionally gzip-compressed; "-" reads stdin)',
+    )
+    .option("-r, --read <file>", "capture file to read (as tcpdump -r)");
+}
+
+export function captureSource(file: string | undefined, options: { read?: string }): string {
+  const source = options.read ?? file;
+  if (!source)
+    throw new UsageError("no capture given: pass FILE, -r FILE, or - for standard input");
+  return source;
+}
+
+/** Prints the reader's warnings on stderr and returns the exit code for what was read. */
+export function finishCapture(warnings: CaptureWarning[], partial: boolean, quiet = false): number {
+  if (!quiet) {
+    for (const w of warnings) {
+      const where = w.offsetBytes !== undefined ? ` at byte ${w.offsetBytes}` : "";
+      const frame = w.frame !== undefined ? ` (frame ${w.frame})` : "";
+      process.stderr.write(`wirewhy: warning [${w.code}]${where}${frame}: ${w.message}\n`);
+    }
+  }
+  return partial ? ExitCode.PARTIAL : ExitCode.OK;
+}
+
+/** commander parser for counts such as `-c N`. */
+export function parsePositiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new UsageError(`expected a positive whole number, got "${value}"`);
+  }
+  return n;
+}

@@ -1,0 +1,23 @@
+/** Number formatting shared by the terminal renderers. */
+
+export function formatCount(n: number): string {
+  return n.toLocaleString("en-US");
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 ** 3) return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+  if (n >= 1024 ** 2) return `${(n / 1024 ** 2).toFixed(2)} MiB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  return `${n} B`;
+}
+
+export function formatRate(bytesPerSec: number): string {
+  return `${formatBytes(bytesPerSec)}/s`;
+}
+
+export function formatBitRate(bitsPerSec: number): string {
+  if (bitsPerSec >= 1e9) return `${(bitsPerSec / 1e9).toFixed(2)} Gbit/s`;
+  if (bitsPerSec >= 1e6) return `${(bitsPerSec / 1e6).toFixed(2)} Mbit/s`;
+  if (bitsPerSec >= 1e3) return `${(bitsPerSec / 1e3).toFixed(2)} kbit/s`;
+  return `${bitsPerSec.toFixed(0)} bit/s`;
+}

@@ -16,7 +16,11 @@ program
   .showHelpAfterError("(run with --help for usage)");
 
 // One line per command; each module exports `register(program)`.
-const commands = [await import("./commands/info.ts"), await import("./commands/packets.ts")];
+const commands = [
+  await import("./commands/info.ts"),
+  await import("./commands/packets.ts"),
+  await import("./commands/lab.ts"),
+];
 for (const command of commands) command.register(program);
 
 try {

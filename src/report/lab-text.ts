@@ -1,0 +1,50 @@
+/** Renders lab lists and lab results for the terminal. Computes nothing. */
+import pc from "picocolors";
+import type { LabResult } from "../lab/run-lab.ts";
+import type { LabInfo } from "../lab/types.ts";
+
+export function renderLabList(labs: readonly LabInfo[], root: boolean): string {
+  const width = Math.max(...labs.map((lab) => lab.name.length));
+  const lines = labs.map((lab) => {
+    const note = lab.needsRoot && !root ? pc.yellow(" (needs root)") : "";
+    return `${lab.name.padEnd(width)}  ${pc.dim(`[${lab.layer}]`)} ${lab.title}${note}`;
+  });
+  return `${lines.join("\n")}\n`;
+}
+
+export function renderLabResult(result: LabResult): string {
+  const lines: string[] = [];
+  const row = (label: string, value: string) => lines.push(`${pc.dim(label.padEnd(10))}${value}`);
+  const { lab, expected } = result;
+  lines.push(pc.bold(`lab ${lab.name}: ${lab.title}`));
+  const cost =
+    expected.costMs === undefined
+      ? ""
+      : ` (cost ${expected.costMs.toFixed(0)} ms ± ${(expected.toleranceMs ?? 0).toFixed(0)})`;
+  row("expected", `${expected.layer} / ${expected.kind}${cost}`);
+  const kept = result.capture.path ? `, kept at ${result.capture.path}` : "";
+  const dropped =
+    result.capture.droppedByKernel > 0
+      ? pc.yellow(`, ${result.capture.droppedByKernel} dropped by the kernel`)
+      : "";
+  row("capture", `${result.capture.packets} packets${dropped}${kept}`);
+  result.checks.forEach((check, i) => {
+    const mark = check.ok ? pc.green("ok ") : pc.red("NOT");
+    row(i === 0 ? "checks" : "", `${mark} ${check.name}: ${check.detail}`);
+  });
+  const facts = Object.entries(result.facts).map(([k, v]) => `${k}=${v}`);
+  if (facts.length > 0) row("facts", facts.join(" "));
+  if (result.analysis.status === "unavailable") {
+    row("verdict", pc.yellow(result.analysis.reason ?? "analysis not available"));
+  } else if (result.got === null) {
+    row("verdict", pc.red("the analysis found nothing"));
+  } else {
+    const got = `${result.got.layer} / ${result.got.kind}, ${result.got.costMs.toFixed(0)} ms`;
+    row("verdict", result.passed ? pc.green(`${got}: matches`) : pc.red(`${got}: does not match`));
+  }
+  if (!result.reproduced)
+    row("", pc.red("the capture does not show the lab's cause: the lab failed"));
+  lines.push("", pc.bold("What happened"));
+  for (const line of result.lesson.split("\n")) lines.push(`  ${line}`);
+  return `${lines.join("\n")}\n`;
+}

@@ -73,6 +73,10 @@ export async function captureInfo(
 /** Accumulates the census one packet at a time; usable on any packet source. */
 export class Census {
   private readonly view: PacketView = createPacketView();
+  /** The decoded view of the packet last added (valid until the next `add`). */
+  get lastView(): PacketView {
+    return this.view;
+  }
   private readonly protocolCounts = new Float64Array(CENSUS_PROTOCOLS.length);
   private readonly perInterface: number[] = [];
   private readonly unsupported = new Map<number, number>();

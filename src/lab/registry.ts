@@ -2,10 +2,28 @@
  * Every lab, in the order `wirewhy lab list` shows them: from the simplest cause to the hardest
  * to set up. One file per lab under labs/.
  */
+import { abortiveReset } from "./labs/abortive-reset.ts";
+import { acceptQueueOverflow } from "./labs/accept-queue-overflow.ts";
+import { connectionRefused } from "./labs/connection-refused.ts";
+import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
+import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
+import { resetUnreadData } from "./labs/reset-unread-data.ts";
 import { serverThinkTime } from "./labs/server-think-time.ts";
+import { zeroWindowClient } from "./labs/zero-window-client.ts";
+import { zeroWindowServer } from "./labs/zero-window-server.ts";
 import type { Lab } from "./types.ts";
 
-export const LABS: readonly Lab[] = [serverThinkTime];
+export const LABS: readonly Lab[] = [
+  serverThinkTime,
+  acceptQueueOverflow,
+  connectionRefused,
+  resetUnreadData,
+  abortiveReset,
+  nagleDelayedAck,
+  zeroWindowClient,
+  zeroWindowServer,
+  keepAliveReuseRace,
+];
 
 export function findLab(name: string): Lab | undefined {
   return LABS.find((lab) => lab.name === name);

@@ -1,0 +1,49 @@
+/**
+ * server-think-time (server-app): the server's time before its first response byte, i.e. the wait
+ * phase minus one round trip (the kernel's lowest RTT on the socket). Reported from
+ * SERVER_TIME_INFO_MS; a warning from SERVER_TIME_WARNING_MS.
+ */
+import type { Finding } from "../../model/finding.ts";
+import { completeRuns } from "../phase-stats.ts";
+import { median, type ProbeRule, round3, runList } from "./probe-rule.ts";
+
+/** RAIL: a response within 100 ms feels instantaneous (web.dev/articles/rail). */
+export const SERVER_TIME_INFO_MS = 100;
+/** Lighthouse's server-response-time audit fails a root document slower than 600 ms. */
+export const SERVER_TIME_WARNING_MS = 600;
+
+export const serverThinkTimeRule: ProbeRule = {
+  kind: "server-think-time",
+  evaluate(runs, context): Finding | null {
+    const measured = completeRuns(runs).filter((r) => r.serverMs !== null);
+    if (measured.length === 0) return null;
+    const times = measured.map((r) => r.serverMs as number);
+    const mid = median(times);
+    if (mid < SERVER_TIME_INFO_MS) return null;
+    const slow = measured.filter((r) => (r.serverMs as number) >= SERVER_TIME_INFO_MS);
+    const rtts = measured.map((r) => r.rttMs ?? 0);
+    return {
+      kind: "server-think-time",
+      layer: "server-app",
+      severity: mid >= SERVER_TIME_WARNING_MS ? "warning" : "info",
+      costMs: round3(slow.reduce((sum, r) => sum + (r.serverMs as number), 0)),
+      title: `The server took ${mid.toFixed(1)} ms before its first byte (median)`,
+      explanation: `From the request leaving this host to the first response byte took a median ${median(measured.map((r) => r.phases.waitMs as number)).toFixed(1)} ms; one round trip of that is the network (${median(rtts).toFixed(3)} ms, the kernel's RTT for this socket), the rest, ${mid.toFixed(1)} ms, is the server working before it answered.`,
+      advice:
+        "Profile the request on the server (application logs with timings, slow queries, upstream calls, worker-pool queueing).",
+      confidence: measured[0].rttSource === "kernel-min-rtt" ? 0.9 : 0.7,
+      count: slow.length,
+      endpoint: context.endpoint,
+      evidence: {
+        frames: [],
+        facts: {
+          runs: runList(slow),
+          medianServerMs: round3(mid),
+          maxServerMs: round3(Math.max(...times)),
+          medianRttMs: round3(median(rtts)),
+          rttSource: measured[0].rttSource ?? "none",
+        },
+      },
+    };
+  },
+};

@@ -4,11 +4,17 @@
  */
 import { abortiveReset } from "./labs/abortive-reset.ts";
 import { acceptQueueOverflow } from "./labs/accept-queue-overflow.ts";
+import { bandwidthBottleneck } from "./labs/bandwidth-bottleneck.ts";
 import { connectionRefused } from "./labs/connection-refused.ts";
 import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
 import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
+import { packetLoss } from "./labs/packet-loss.ts";
+import { receiveWindowLimited } from "./labs/receive-window-limited.ts";
 import { resetUnreadData } from "./labs/reset-unread-data.ts";
 import { serverThinkTime } from "./labs/server-think-time.ts";
+import { slowDns } from "./labs/slow-dns.ts";
+import { slowTlsHandshake } from "./labs/slow-tls-handshake.ts";
+import { synUnanswered } from "./labs/syn-unanswered.ts";
 import { zeroWindowClient } from "./labs/zero-window-client.ts";
 import { zeroWindowServer } from "./labs/zero-window-server.ts";
 import type { Lab } from "./types.ts";
@@ -23,6 +29,12 @@ export const LABS: readonly Lab[] = [
   zeroWindowClient,
   zeroWindowServer,
   keepAliveReuseRace,
+  packetLoss,
+  bandwidthBottleneck,
+  synUnanswered,
+  slowDns,
+  slowTlsHandshake,
+  receiveWindowLimited,
 ];
 
 export function findLab(name: string): Lab | undefined {

@@ -52,11 +52,10 @@ export async function runLab(name: string, options: LabRunOptions = {}): Promise
   const started = Date.now();
   const teardown = new Teardown();
   const workDir = mkdtempSync(join(tmpdir(), `wirewhy-lab-${name}-`));
-  teardown.add("remove the lab's temporary directory", () =>
-    rmSync(workDir, { recursive: true, force: true }),
-  );
   const ctx = new LabContext(name, teardown, join(workDir, `${name}.pcap`), root, lab.timeLimitMs);
-  const removeSignals = cleanUpOnSignals(teardown);
+  // The capture is read after the teardown has ended the processes, so the directory goes last.
+  const removeWorkDir = () => rmSync(workDir, { recursive: true, force: true });
+  const removeSignals = cleanUpOnSignals(teardown, removeWorkDir);
   try {
     await withTimeLimit(lab, ctx);
     const stats = await ctx.stopCapture();
@@ -91,8 +90,7 @@ export async function runLab(name: string, options: LabRunOptions = {}): Promise
     };
   } finally {
     teardown.runAll();
-    // The temporary directory goes with the teardown; rmSync above already ran it.
-    rmSync(workDir, { recursive: true, force: true });
+    removeWorkDir();
     removeSignals();
   }
 }
@@ -145,12 +143,16 @@ async function withTimeLimit(lab: Lab, ctx: LabContext): Promise<void> {
  * On SIGINT/SIGTERM, clean up synchronously and leave with the conventional 128+signal code; on
  * any other exit, clean up too. Returns the function that removes these handlers.
  */
-function cleanUpOnSignals(teardown: Teardown): () => void {
+function cleanUpOnSignals(teardown: Teardown, removeWorkDir: () => void): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     teardown.runAll();
+    removeWorkDir();
     process.exit(signal === "SIGINT" ? 130 : 143);
   };
-  const onExit = () => teardown.runAll();
+  const onExit = () => {
+    teardown.runAll();
+    removeWorkDir();
+  };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
   process.on("exit", onExit);

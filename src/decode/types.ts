@@ -57,18 +57,29 @@ export interface PacketView {
   originalLenBytes: number;
   linkType: number;
 
-  // ── link ──
+  // ── link (the captured frame's own link layer; an encapsulated Ethernet frame does not change it) ──
   link: LinkKind;
-  /** Offsets of the 6-byte MAC addresses, -1 when the link has none. */
+  /**
+   * Offsets of the 6-byte MAC addresses of the outermost Ethernet header, -1 when the link has
+   * none (Linux cooked captures carry only the sender's address and report none).
+   */
   macSrcOffset: number;
   macDstOffset: number;
-  /** EtherType / protocol of the link payload after VLAN tags; -1 when none. */
+  /**
+   * EtherType announcing the innermost network-layer packet, after VLAN tags and LLC/SNAP: the
+   * Ethernet type, SLL protocol, GRE protocol type, or the type equivalent to a BSD address family,
+   * raw-IP version, PPP protocol or IP-in-IP protocol. -1 when none (e.g. non-SNAP 802.2 LLC).
+   */
   etherType: number;
   vlanCount: number;
-  /** VLAN IDs, outermost first; only the first vlanCount entries are meaningful. */
+  /** VLAN IDs of the outermost link, outermost first; only the first vlanCount are meaningful. */
   vlanIds: number[];
   /** Linux SLL/SLL2 packet type (0 host, 1 broadcast, 2 multicast, 3 other host, 4 outgoing); -1. */
   sllPacketType: number;
+  /** SLL2 interface index (the capturing host's ifindex, `tcpdump -i any`); -1 otherwise. */
+  sllInterfaceIndex: number;
+  /** PPP protocol field (RFC 1661 §2: 0x0021 IPv4, 0x0057 IPv6, 0xc021 LCP, ...); -1 when no PPP. */
+  pppProtocol: number;
 
   // ── tunnels (outermost first) ──
   tunnelCount: number;
@@ -157,4 +168,9 @@ export interface PacketView {
   truncated: boolean;
   /** Why decoding stopped early; undefined when every layer decoded. */
   stop: DecodeStop | undefined;
+  /**
+   * The object `stop` points at when it is set, reused for every packet so that a stop allocates
+   * nothing. Read `stop`, not this; copy it (`{ ...view.stop }`) to keep it past the packet.
+   */
+  stopStorage: DecodeStop;
 }

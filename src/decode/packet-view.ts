@@ -1,0 +1,237 @@
+/**
+ * Creating and resetting the one PacketView a reader reuses for every packet. Every field is
+ * written in createPacketView in a fixed order and only reassigned afterwards, so the object keeps
+ * one hidden class and the decoders' property accesses stay monomorphic.
+ */
+import type { PacketView, TunnelKind } from "./types.ts";
+
+/** Most VLAN tags recorded per frame; deeper stacks stop as malformed (real QinQ uses two). */
+export const MAX_VLAN_TAGS = 8;
+/**
+ * Most nested encapsulations decoded per packet. Real cloud paths nest two or three (VXLAN over
+ * IPsec-less underlay, GRE inside VXLAN); the bound stops hostile packets that nest forever.
+ */
+export const MAX_TUNNEL_DEPTH = 8;
+/** Most IPv6 extension headers walked per IP header. */
+export const MAX_IPV6_EXTENSIONS = 16;
+/** 40 bytes of TCP options hold at most 4 SACK blocks (RFC 2018 §3). */
+export const MAX_SACK_BLOCKS = 4;
+/** 40 bytes of TCP options hold at most 20 options that have a length byte. */
+export const MAX_TCP_OTHER_OPTIONS = 20;
+
+const EMPTY = new Uint8Array(0);
+
+/** An array filled by push, so V8 keeps it packed (new Array(n).fill() stays "holey"). */
+function packedArray(length: number, value: number): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < length; i++) out.push(value);
+  return out;
+}
+
+export function createPacketView(): PacketView {
+  const tunnels: TunnelKind[] = [];
+  for (let i = 0; i < MAX_TUNNEL_DEPTH; i++) tunnels.push("ipip");
+  const tcpOtherOptions: PacketView["tcpOtherOptions"] = [];
+  for (let i = 0; i < MAX_TCP_OTHER_OPTIONS; i++) {
+    tcpOtherOptions.push({ kind: 0, offset: 0, lenBytes: 0 });
+  }
+  // SACK edges are unsigned 32-bit, beyond V8's small integers: make it a double array from the
+  // start so the first large edge does not change the array's representation mid-stream.
+  const tcpSack = packedArray(2 * MAX_SACK_BLOCKS, 0.5).fill(0);
+  return {
+    bytes: EMPTY,
+    originalLenBytes: 0,
+    linkType: -1,
+
+    link: "unsupported",
+    macSrcOffset: -1,
+    macDstOffset: -1,
+    etherType: -1,
+    vlanCount: 0,
+    vlanIds: packedArray(MAX_VLAN_TAGS, 0),
+    sllPacketType: -1,
+    sllInterfaceIndex: -1,
+    pppProtocol: -1,
+
+    tunnelCount: 0,
+    tunnels,
+    vxlanVni: -1,
+
+    ipVersion: 0,
+    ipOffset: -1,
+    ipHeaderLenBytes: 0,
+    ipTotalLenBytes: 0,
+    ipSrcOffset: -1,
+    ipDstOffset: -1,
+    ipTtl: -1,
+    ipId: -1,
+    ipProtocol: -1,
+    ipDscp: 0,
+    ipEcn: 0,
+    ipDontFragment: false,
+    ipMoreFragments: false,
+    ipFragmentOffsetBytes: 0,
+    ipIsFragment: false,
+    ipv4OptionsLenBytes: 0,
+    ipv6ExtCount: 0,
+    ipv6Ext: packedArray(MAX_IPV6_EXTENSIONS, 0),
+    ipChecksum: -1,
+
+    transport: "none",
+    l4Offset: -1,
+    srcPort: -1,
+    dstPort: -1,
+
+    tcpSeq: 0,
+    tcpAck: 0,
+    tcpFlags: 0,
+    tcpWindow: 0,
+    tcpHeaderLenBytes: 0,
+    tcpChecksum: 0,
+    tcpUrgent: 0,
+    tcpMss: -1,
+    tcpWindowScale: -1,
+    tcpSackPermitted: false,
+    tcpSackCount: 0,
+    tcpSack,
+    tcpHasTimestamps: false,
+    tcpTsVal: 0,
+    tcpTsEcr: 0,
+    tcpFastOpen: false,
+    tcpOtherOptionCount: 0,
+    tcpOtherOptions,
+    tcpOptionsMalformed: false,
+
+    udpLenBytes: 0,
+
+    icmpType: -1,
+    icmpCode: -1,
+    icmpMtu: -1,
+    icmpQuote: {
+      present: false,
+      ipVersion: 0,
+      srcOffset: -1,
+      dstOffset: -1,
+      protocol: -1,
+      srcPort: -1,
+      dstPort: -1,
+      tcpSeq: -1,
+    },
+
+    payloadOffset: -1,
+    payloadLenBytes: 0,
+    payloadCapturedBytes: 0,
+
+    truncated: false,
+    stop: undefined,
+    stopStorage: {
+      layer: "",
+      reason: "truncated",
+      offsetBytes: 0,
+      neededBytes: 0,
+      availableBytes: 0,
+      detail: "",
+    },
+  };
+}
+
+/** Clears everything for a new packet. */
+export function resetPacketView(
+  view: PacketView,
+  linkType: number,
+  bytes: Uint8Array,
+  originalLenBytes: number,
+): void {
+  view.bytes = bytes;
+  view.originalLenBytes = originalLenBytes;
+  view.linkType = linkType;
+  view.link = "unsupported";
+  view.macSrcOffset = -1;
+  view.macDstOffset = -1;
+  view.etherType = -1;
+  view.vlanCount = 0;
+  view.sllPacketType = -1;
+  view.sllInterfaceIndex = -1;
+  view.pppProtocol = -1;
+  view.tunnelCount = 0;
+  view.vxlanVni = -1;
+  view.truncated = bytes.length < originalLenBytes;
+  view.stop = undefined;
+  resetNetworkLayers(view);
+}
+
+/**
+ * Clears the network and transport fields. Also called when an encapsulated packet's first header
+ * has decoded: from then on those fields describe the inner packet, never a mix of the two.
+ */
+export function resetNetworkLayers(view: PacketView): void {
+  view.ipVersion = 0;
+  view.ipOffset = -1;
+  view.ipHeaderLenBytes = 0;
+  view.ipTotalLenBytes = 0;
+  view.ipSrcOffset = -1;
+  view.ipDstOffset = -1;
+  view.ipTtl = -1;
+  view.ipId = -1;
+  view.ipProtocol = -1;
+  view.ipDscp = 0;
+  view.ipEcn = 0;
+  view.ipDontFragment = false;
+  view.ipMoreFragments = false;
+  view.ipFragmentOffsetBytes = 0;
+  view.ipIsFragment = false;
+  view.ipv4OptionsLenBytes = 0;
+  view.ipv6ExtCount = 0;
+  view.ipChecksum = -1;
+
+  view.transport = "none";
+  view.l4Offset = -1;
+  view.srcPort = -1;
+  view.dstPort = -1;
+  view.tcpSeq = 0;
+  view.tcpAck = 0;
+  view.tcpFlags = 0;
+  view.tcpWindow = 0;
+  view.tcpHeaderLenBytes = 0;
+  view.tcpChecksum = 0;
+  view.tcpUrgent = 0;
+  view.tcpMss = -1;
+  view.tcpWindowScale = -1;
+  view.tcpSackPermitted = false;
+  view.tcpSackCount = 0;
+  view.tcpHasTimestamps = false;
+  view.tcpTsVal = 0;
+  view.tcpTsEcr = 0;
+  view.tcpFastOpen = false;
+  view.tcpOtherOptionCount = 0;
+  view.tcpOptionsMalformed = false;
+  view.udpLenBytes = 0;
+  view.icmpType = -1;
+  view.icmpCode = -1;
+  view.icmpMtu = -1;
+  const quote = view.icmpQuote;
+  quote.present = false;
+  quote.ipVersion = 0;
+  quote.srcOffset = -1;
+  quote.dstOffset = -1;
+  quote.protocol = -1;
+  quote.srcPort = -1;
+  quote.dstPort = -1;
+  quote.tcpSeq = -1;
+  view.payloadOffset = -1;
+  view.payloadLenBytes = 0;
+  view.payloadCapturedBytes = 0;
+}
+
+/**
+ * Sets the transport payload from its start and the end of the enclosing datagram on the wire.
+ * The length comes from the IP/UDP length fields, not the captured length (Ethernet pads short
+ * frames to 60 bytes); payloadOffset is -1 when the payload starts beyond the captured bytes.
+ */
+export function setPayload(view: PacketView, startBytes: number, wireEndBytes: number): void {
+  const captured = view.bytes.length;
+  view.payloadOffset = startBytes <= captured ? startBytes : -1;
+  view.payloadLenBytes = wireEndBytes > startBytes ? wireEndBytes - startBytes : 0;
+  const capturedEnd = Math.min(wireEndBytes, captured);
+  view.payloadCapturedBytes = capturedEnd > startBytes ? capturedEnd - startBytes : 0;
+}

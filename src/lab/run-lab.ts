@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { LabContext } from "./context.ts";
 import { LabError } from "./lab-error.ts";
-import { readLabPackets } from "./lab-packet.ts";
+import { type LabPacket, readLabPackets } from "./lab-packet.ts";
 import { isRoot } from "./netns.ts";
 import { findLab } from "./registry.ts";
 import { Teardown } from "./teardown.ts";
@@ -65,7 +65,7 @@ export async function runLab(name: string, options: LabRunOptions = {}): Promise
     const packets = await readLabPackets(ctx.capturePath);
     const checks = lab.check(packets, ctx.facts);
     const verdict = await analyzeLabCapture(ctx.capturePath);
-    const expected = expectedOf(lab, ctx.facts);
+    const expected = expectedOf(lab, packets, ctx.facts);
     const { passed, got } = judgeVerdict(expected, verdict);
     if (options.keepPath) copyFileSync(ctx.capturePath, options.keepPath);
     return {
@@ -105,9 +105,12 @@ export function infoOf(lab: Lab): LabInfo {
   };
 }
 
-function expectedOf(lab: Lab, facts: Record<string, number | string>): LabExpected {
-  const cost = lab.expectedCost?.(facts);
-  return { layer: lab.layer, kind: lab.kind, ...cost };
+function expectedOf(
+  lab: Lab,
+  packets: readonly LabPacket[],
+  facts: Record<string, number | string>,
+): LabExpected {
+  return { layer: lab.layer, kind: lab.kind, ...lab.expectedCost(packets, facts) };
 }
 
 async function withTimeLimit(lab: Lab, ctx: LabContext): Promise<void> {

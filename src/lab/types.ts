@@ -39,6 +39,11 @@ export interface LabCheck {
 }
 
 export interface Lab extends LabInfo {
+  /**
+   * Where the capture is taken and how the expected cost is counted: test/fixtures/labs/
+   * expected.json carries it for the analyzer's tests.
+   */
+  captureNotes: string;
   /** What happens at each layer, why, and how to recognise it in production (< 25 lines). */
   lesson: string;
   /** The lab stops by itself after this long, whatever happens. */
@@ -51,13 +56,14 @@ export interface Lab extends LabInfo {
     facts: Readonly<Record<string, number | string>>,
   ): LabCheck[];
   /**
-   * What the cause cost, when the lab knows it from what it did (its handler's sleep × requests),
-   * with the tolerance the analysis must meet. Omitted when the cost depends on the run.
+   * What the cause cost in this run, from what the lab did (its handler's sleep × requests) or
+   * measured on its capture (how long the window stayed closed), with the tolerance the analysis
+   * must meet. A failure costs the time from the request's start to the failure.
    */
-  expectedCost?(facts: Readonly<Record<string, number | string>>): {
-    costMs: number;
-    toleranceMs: number;
-  };
+  expectedCost(
+    packets: readonly LabPacket[],
+    facts: Readonly<Record<string, number | string>>,
+  ): { costMs: number; toleranceMs: number };
   /** The processes the lab starts, by role. */
   agents: Record<string, AgentMain>;
 }

@@ -19,6 +19,7 @@ export const abortiveReset: Lab = {
   kind: "abortive-reset",
   needsRoot: false,
   timeLimitMs: 10_000,
+  captureNotes: "loopback; cost = request -> the server's RST (the handler's 30 ms)",
   lesson: `The server reads the whole request, works for ${HANDLER_MS} ms, then aborts the connection:
 socket.resetAndDestroy() in Node, SO_LINGER {1, 0} + close() in C, a proxy killing an upstream
 request at its deadline.
@@ -30,6 +31,15 @@ At each layer:
 How to recognise it: the request is fully ACKed, then after a pause the server sends RST with no
 FIN and no response data before it. Retrying blindly may repeat a non-idempotent request: look in
 the server's logs at the moment of the RST for the error or timeout that made it abort.`,
+
+  // From the request to the reset that ended it.
+  expectedCost(packets) {
+    const port = serverPort(packets);
+    const start = withPayload(toPort(packets, port))[0];
+    const rst = resets(fromPort(packets, port))[0];
+    const costMs = start && rst ? rst.timeMs - start.timeMs : 0;
+    return { costMs, toleranceMs: Math.max(20, 0.25 * costMs) };
+  },
 
   async run(ctx) {
     const net = ctx.loopback();

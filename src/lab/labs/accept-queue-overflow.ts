@@ -24,6 +24,8 @@ export const acceptQueueOverflow: Lab = {
   kind: "accept-queue-overflow",
   needsRoot: false,
   timeLimitMs: 20_000,
+  captureNotes:
+    "loopback (both ends); cost = sum over the connections whose SYN was dropped of (SYN/ACK - first SYN)",
   lesson: `The server's event loop is blocked for ${BLOCK_MS} ms, so it calls accept() on nothing. The
 kernel still completes handshakes and queues them, up to the listen backlog (here ${BACKLOG}, so
 ${BACKLOG + 1} connections). After that it silently drops new SYNs: no RST, no answer.
@@ -37,6 +39,19 @@ At each layer:
 How to recognise it: SYN retransmissions ~1 s apart to a server that answers other connections,
 then handshakes that complete late, in a burst, when the app catches up. Fix: don't block the
 event loop; raise the backlog (and net.core.somaxconn) to absorb bursts.`,
+
+  // The handshakes' delay on the connections whose SYN was dropped.
+  expectedCost(packets) {
+    let costMs = 0;
+    for (const tries of synTriesByClientPort(packets).values()) {
+      if (tries.length < 2) continue;
+      const answer = packets.find(
+        (p) => p.dstPort === tries[0]!.srcPort && (p.flags & 0x12) === 0x12,
+      );
+      if (answer) costMs += answer.timeMs - tries[0]!.timeMs;
+    }
+    return { costMs, toleranceMs: Math.max(20, 0.25 * costMs) };
+  },
 
   async run(ctx) {
     const net = ctx.loopback();

@@ -21,6 +21,7 @@ export const bandwidthBottleneck: Lab = {
   kind: "bandwidth-bottleneck",
   needsRoot: true,
   timeLimitMs: 20_000,
+  captureNotes: "at the client; cost = the whole transfer (size / link rate)",
   lesson: `The server's link carries at most ${RATE_KBIT / 1000} Mbit/s (tc tbf on its veth, like a slow uplink or a
 cloud instance's bandwidth cap). The client downloads ${DOWNLOAD_BYTES / 1024} KiB.
 At each layer:
@@ -32,7 +33,7 @@ How to recognise it: data segments arrive evenly spaced at (segment size / link 
 throughput over the transfer is flat at one figure, no zero window, few or no retransmissions,
 and the RTT rises under load (queueing). Duration = size / rate: make the response smaller
 (compression), move it closer (CDN), or buy a faster link; tuning the app will not help.`,
-  expectedCost: (facts) => ({
+  expectedCost: (_packets, facts) => ({
     costMs: Number(facts.transferMs),
     toleranceMs: 0.2 * Number(facts.transferMs),
   }),

@@ -19,6 +19,7 @@ export const connectionRefused: Lab = {
   kind: "connection-refused",
   needsRoot: false,
   timeLimitMs: 10_000,
+  captureNotes: "loopback; 3 attempts, each SYN answered by RST/ACK; cost = sum of SYN -> RST (~0)",
   lesson: `The client connects to a port where no process listens (the service is down, restarting,
 or on another port). The server's kernel answers each SYN with RST/ACK straight away: no app is
 involved at all, and nothing waits.
@@ -31,6 +32,15 @@ At each layer:
 How to recognise it: SYN answered by RST/ACK within one RTT, no handshake, no data. It costs
 nothing but the failure itself. Check that the process is up and bound to the right address and
 port (ss -lnt), not only to 127.0.0.1 when clients come from elsewhere.`,
+
+  // A refusal costs one round trip per attempt: nothing here.
+  expectedCost(packets) {
+    const costMs = syns(packets).reduce((sum, syn) => {
+      const rst = resets(packets).find((r) => r.dstPort === syn.srcPort && r.frame > syn.frame);
+      return sum + (rst ? rst.timeMs - syn.timeMs : 0);
+    }, 0);
+    return { costMs, toleranceMs: 20 };
+  },
 
   async run(ctx) {
     const net = ctx.loopback();

@@ -32,6 +32,7 @@ export const keepAliveReuseRace: Lab = {
   kind: "keep-alive-reuse-race",
   needsRoot: false,
   timeLimitMs: 15_000,
+  captureNotes: "loopback; cost = reused request -> RST (~0: an instant failure)",
   lesson: `The server closes idle keep-alive connections after ${KEEP_ALIVE_TIMEOUT_MS} ms (Node's default is 5 s;
 many load balancers use 60 s). The client's pool keeps idle sockets longer and sends its next
 request on one after ${CLIENT_IDLE_MS} ms of idleness.
@@ -46,6 +47,15 @@ How to recognise it: a request sent on an old connection right after (or crossin
 server's FIN, answered by RST; the idle time before it is at least the server's keep-alive
 timeout. Fix: client idle timeout shorter than the server's keep-alive timeout (agent
 freeSocketTimeout / keepAliveMsecs), or retry idempotent requests once on a reused socket.`,
+
+  // From the reused request to the reset: the failure itself is instant.
+  expectedCost(packets) {
+    const port = serverPort(packets);
+    const reused = withPayload(toPort(packets, port))[1];
+    const rst = resets(fromPort(packets, port))[0];
+    const costMs = reused && rst ? rst.timeMs - reused.timeMs : 0;
+    return { costMs, toleranceMs: 20 };
+  },
 
   async run(ctx) {
     const where = ctx.loopback();

@@ -24,6 +24,8 @@ export const nagleDelayedAck: Lab = {
   kind: "nagle-delayed-ack",
   needsRoot: false,
   timeLimitMs: 15_000,
+  captureNotes:
+    "loopback; first request quick-ACKed, the others stall; cost = 40 ms x stalled requests",
   lesson: `The client sends each POST as two writes, the head then the body, on a socket without
 TCP_NODELAY, and then waits for the answer (write-write-read).
 At each layer:
@@ -37,7 +39,7 @@ How to recognise it: a request split in two segments, the second sent right afte
 ACK, which comes ~40 ms (up to 200 ms) after the first segment; the server then answers at once.
 Fix: setNoDelay(true) (Node's http client does it; raw net sockets do not), or write the request
 in one call (cork/uncork, writev).`,
-  expectedCost: (facts) => ({
+  expectedCost: (_packets, facts) => ({
     costMs: DELAYED_ACK_MIN_MS * Number(facts.stalledRequests),
     toleranceMs: 0.25 * DELAYED_ACK_MIN_MS * Number(facts.stalledRequests),
   }),

@@ -28,6 +28,8 @@ export const packetLoss: Lab = {
   kind: "packet-loss",
   needsRoot: true,
   timeLimitMs: 25_000,
+  captureNotes:
+    "at the server (the sender), RTT 20 ms through the router; cost = sum of (retransmission - original send)",
   lesson: `A router between client and server drops ${LOSS_PERCENT} % of the server's packets at random (iptables
 statistic match in its FORWARD chain) and delays every packet ${ONE_WAY_DELAY_MS} ms each way (RTT ${2 * ONE_WAY_DELAY_MS} ms).
 The client downloads ${DOWNLOAD_BYTES / 1024} KiB; this capture is taken at the server, the sender.
@@ -42,6 +44,16 @@ How to recognise it: the same sequence range sent twice (retransmissions), dupli
 SACK before fast retransmits, silences of 200 ms or more before timeout retransmissions, and
 throughput far below the path's capacity. Loss on a path is the network's: find the hop (mtr,
 interface error counters, a saturated queue).`,
+
+  // Time between each lost segment's first sending and its retransmission, summed.
+  expectedCost(packets) {
+    const sent = withPayload(fromPort(packets, serverPort(packets)));
+    const costMs = retransmissions(sent).reduce(
+      (sum, p) => sum + p.timeMs - originalSendMs(sent, p),
+      0,
+    );
+    return { costMs, toleranceMs: Math.max(20, 0.5 * costMs) };
+  },
 
   async run(ctx) {
     const path = await ctx.routed({ oneWayDelayMs: ONE_WAY_DELAY_MS });

@@ -27,6 +27,7 @@ export const receiveWindowLimited: Lab = {
   kind: "receive-window-limited",
   needsRoot: true,
   timeLimitMs: 20_000,
+  captureNotes: "at the server (the sender), RTT 20 ms; cost = first -> last data segment",
   lesson: `The client's kernel gives each socket at most ${RMEM_MAX_BYTES} bytes of receive buffer (net.ipv4.tcp_rmem);
 the app reads everything at once. The path has a ${2 * ONE_WAY_DELAY_MS} ms round trip and no other limit.
 At each layer:
@@ -41,6 +42,13 @@ How to recognise it: bytes in flight pinned at the receiver's advertised window,
 apart, throughput = window / RTT, no loss, no zero window. Fix the receiver: larger tcp_rmem
 (autotuning up to several MiB) or no small SO_RCVBUF in the app; window scaling must be on.
 Layer: the receiver's OS here (a sysctl); if the app set SO_RCVBUF, it is the app's.`,
+
+  // The whole transfer: the path alone would carry it in a few round trips.
+  expectedCost(packets) {
+    const data = withPayload(fromPort(packets, serverPort(packets)));
+    const costMs = data.length > 0 ? data[data.length - 1]!.timeMs - data[0]!.timeMs : 0;
+    return { costMs, toleranceMs: Math.max(20, 0.25 * costMs) };
+  },
 
   async run(ctx) {
     const path = await ctx.routed({ oneWayDelayMs: ONE_WAY_DELAY_MS });

@@ -23,6 +23,7 @@ export const resetUnreadData: Lab = {
   kind: "reset-unread-data",
   needsRoot: false,
   timeLimitMs: 10_000,
+  captureNotes: "loopback; cost = first request byte -> the server's RST",
   lesson: `The client uploads ${UPLOAD_BYTES / 1024} KiB. The server app decides early (too large, not
 authorised), writes a 413 response and closes the socket without reading the request body.
 At each layer:
@@ -36,6 +37,15 @@ How to recognise it: an RST from the server shortly after its last response byte
 client was still sending data; no FIN from the server before it. Fix: read (drain) the body
 before closing, or answer early with "Connection: close" and keep reading until the client
 stops (what Node's http server does for you unless the socket is destroyed).`,
+
+  // From the request's first byte to the reset that ended it.
+  expectedCost(packets) {
+    const port = serverPort(packets);
+    const start = withPayload(toPort(packets, port))[0];
+    const rst = resets(fromPort(packets, port))[0];
+    const costMs = start && rst ? rst.timeMs - start.timeMs : 0;
+    return { costMs, toleranceMs: Math.max(20, 0.25 * costMs) };
+  },
 
   async run(ctx) {
     const net = ctx.loopback();

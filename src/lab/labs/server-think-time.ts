@@ -19,6 +19,8 @@ export const serverThinkTime: Lab = {
   kind: "server-think-time",
   needsRoot: false,
   timeLimitMs: 15_000,
+  captureNotes:
+    "loopback; cost = sum over the 3 requests of (first response byte - last request byte)",
   lesson: `The client sends a request; the server's kernel ACKs it at once (the ACK is the OS, not the
 app). Then nothing for ~${THINK_MS} ms, until the handler writes the response: that silence, between the
 last request byte and the first response byte, is the server application thinking
@@ -32,7 +34,7 @@ gap of (first response byte - last request byte - RTT); from the client side cur
 time_starttransfer - time_pretransfer shows the same, including one RTT. It is the same on every
 connection and grows with server load, not with the path. Look at the handler's spans, not the
 network.`,
-  expectedCost: (facts) => ({
+  expectedCost: (_packets, facts) => ({
     costMs: Number(facts.thinkMs) * Number(facts.requests),
     toleranceMs: 0.2 * Number(facts.thinkMs) * Number(facts.requests),
   }),

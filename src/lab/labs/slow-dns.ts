@@ -22,6 +22,7 @@ export const slowDns: Lab = {
   kind: "slow-dns",
   needsRoot: true,
   timeLimitMs: 15_000,
+  captureNotes: "loopback; cost = DNS query -> response",
   lesson: `The client looks up ${NAME} before connecting. Its DNS server takes ${DNS_DELAY_MS} ms to answer (a
 distant or overloaded resolver, a cache miss that recurses far, a lost first query retried).
 At each layer:

@@ -26,6 +26,7 @@ export const slowTlsHandshake: Lab = {
   kind: "slow-tls-handshake",
   needsRoot: false,
   timeLimitMs: 15_000,
+  captureNotes: "loopback; cost = sum over 3 connections of (ServerHello - ClientHello)",
   lesson: `The client opens ${CONNECTIONS} new HTTPS connections. The server's SNI callback, which picks the
 certificate for the requested name, takes ${SNI_DELAY_MS} ms (a remote key store, an ACME lookup, a cold cache).
 At each layer:
@@ -38,7 +39,7 @@ round trip; the same on every full handshake, gone on resumed sessions if resump
 slow step. curl shows it as time_appconnect - time_connect. Cache certificates and keys, offload
 TLS, or enable session resumption; measure the terminator (load balancer, proxy), not the app
 behind it.`,
-  expectedCost: (facts) => ({
+  expectedCost: (_packets, facts) => ({
     costMs: SNI_DELAY_MS * Number(facts.connections),
     toleranceMs: 0.2 * SNI_DELAY_MS * Number(facts.connections),
   }),

@@ -21,6 +21,7 @@ export const zeroWindowClient: Lab = {
   kind: "zero-window",
   needsRoot: true,
   timeLimitMs: 15_000,
+  captureNotes: "loopback in a namespace, MTU 1500; cost = first zero window -> window update",
   lesson: `The client requests 1 MiB and then, busy elsewhere, does not read for ${PAUSE_MS} ms.
 At each layer:
 - client OS: keeps receiving into the socket's receive buffer until it is full, then advertises
@@ -33,10 +34,11 @@ How to recognise it: segments from the client with window 0 (Wireshark: "TCP Zer
 server's 1-byte or empty probes answered with window 0, then a window update; the stall lasts
 as long as the receiving app does not read. A zero window from the receiver is never the
 network's fault. Look for a blocked event loop, slow consumer, or back-pressure in the reader.`,
-  expectedCost: (facts) => ({
-    costMs: Number(facts.pauseMs),
-    toleranceMs: 0.3 * Number(facts.pauseMs),
-  }),
+
+  expectedCost(packets) {
+    const costMs = zeroWindowSpan(toPort(packets, serverPort(packets))).closedMs;
+    return { costMs, toleranceMs: Math.max(20, 0.25 * costMs) };
+  },
 
   async run(ctx) {
     const net = ctx.loopback();
@@ -97,14 +99,7 @@ export function zeroWindowChecks(
   receiver: string,
   pauseMs: number,
 ): ReturnType<Lab["check"]> {
-  const zero = fromReceiver.filter(
-    (p) => p.window === 0 && (p.flags & 0x04) === 0 && (p.flags & 0x02) === 0,
-  );
-  const first = zero[0];
-  const reopened = first
-    ? fromReceiver.find((p) => p.frame > first.frame && p.window > 0)
-    : undefined;
-  const closedMs = first && reopened ? reopened.timeMs - first.timeMs : 0;
+  const { zero, first, reopened, closedMs } = zeroWindowSpan(fromReceiver);
   return [
     {
       name: `the ${receiver} advertised a zero window`,
@@ -117,4 +112,22 @@ export function zeroWindowChecks(
       detail: reopened ? `closed for ${ms(closedMs)} (frame ${reopened.frame})` : "never reopened",
     },
   ];
+}
+
+/** The receiver's zero-window segments, and how long its window stayed closed. */
+export function zeroWindowSpan(fromReceiver: readonly LabPacket[]): {
+  zero: LabPacket[];
+  first: LabPacket | undefined;
+  reopened: LabPacket | undefined;
+  closedMs: number;
+} {
+  const zero = fromReceiver.filter(
+    (p) => p.window === 0 && (p.flags & 0x04) === 0 && (p.flags & 0x02) === 0,
+  );
+  const first = zero[0];
+  const reopened = first
+    ? fromReceiver.find((p) => p.frame > first.frame && p.window > 0)
+    : undefined;
+  const closedMs = first && reopened ? reopened.timeMs - first.timeMs : 0;
+  return { zero, first, reopened, closedMs };
 }

@@ -8,7 +8,7 @@ import { fromPort, serverPort } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
 import { forever, listenOnFreePort } from "../listen.ts";
 import type { Lab } from "../types.ts";
-import { zeroWindowChecks } from "./zero-window-client.ts";
+import { zeroWindowChecks, zeroWindowSpan } from "./zero-window-client.ts";
 
 const UPLOAD_BYTES = 1024 * 1024;
 const PAUSE_MS = 1000;
@@ -20,6 +20,7 @@ export const zeroWindowServer: Lab = {
   kind: "zero-window",
   needsRoot: true,
   timeLimitMs: 15_000,
+  captureNotes: "loopback in a namespace, MTU 1500; cost = first zero window -> window update",
   lesson: `The client uploads 1 MiB; the server's handler does not read the body for ${PAUSE_MS} ms
 (it waits on a database, a lock, or pauses the stream for back-pressure).
 At each layer:
@@ -31,10 +32,11 @@ At each layer:
 How to recognise it: "TCP ZeroWindow" from the server's side during an upload, zero-window probes
 from the client, a window update when the handler starts reading. It is not the client's or the
 network's slowness: look at what the handler does before it consumes the body.`,
-  expectedCost: (facts) => ({
-    costMs: Number(facts.pauseMs),
-    toleranceMs: 0.3 * Number(facts.pauseMs),
-  }),
+
+  expectedCost(packets) {
+    const costMs = zeroWindowSpan(fromPort(packets, serverPort(packets))).closedMs;
+    return { costMs, toleranceMs: Math.max(20, 0.25 * costMs) };
+  },
 
   async run(ctx) {
     const net = ctx.loopback();

@@ -1,0 +1,42 @@
+/**
+ * Text from protocol bytes. HTTP/1 field values are octets (RFC 9110 §5.5: recipients treat
+ * obs-text as opaque data), so they are read as Latin-1: one byte, one character, never an error.
+ */
+
+/** Latin-1 text of bytes[start, end), at most `maxChars` characters. */
+export function latin1Text(bytes: Uint8Array, start: number, end: number, maxChars = 8192): string {
+  if (end - start > maxChars) end = start + maxChars;
+  if (end <= start) return "";
+  let out = "";
+  // fromCharCode on slices of 4 KiB keeps argument lists small.
+  for (let i = start; i < end; i += 4096) {
+    const stop = Math.min(end, i + 4096);
+    out += String.fromCharCode.apply(null, bytes.subarray(i, stop) as unknown as number[]);
+  }
+  return out;
+}
+
+/** True when bytes[at..] begins with `ascii` (exact case); false when the bytes run out. */
+export function startsWithAscii(bytes: Uint8Array, at: number, ascii: string): boolean {
+  if (at + ascii.length > bytes.length) return false;
+  for (let i = 0; i < ascii.length; i++) {
+    if (bytes[at + i] !== ascii.charCodeAt(i)) return false;
+  }
+  return true;
+}
+
+/** True when bytes[start, end) equals `lowerAscii` ignoring ASCII case. */
+export function equalsIgnoreCase(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  lowerAscii: string,
+): boolean {
+  if (end - start !== lowerAscii.length) return false;
+  for (let i = 0; i < lowerAscii.length; i++) {
+    let b = bytes[start + i];
+    if (b >= 0x41 && b <= 0x5a) b |= 0x20;
+    if (b !== lowerAscii.charCodeAt(i)) return false;
+  }
+  return true;
+}

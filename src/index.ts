@@ -28,3 +28,30 @@ export {
 } from "./decode/index.ts";
 export type { DecodeStop, PacketView } from "./decode/types.ts";
 export { TcpFlag } from "./decode/types.ts";
+// host and probe: `wirewhy host` (listeners, accept queues, states, kernel counters) and
+// `wirewhy probe URL` (phase timings, the kernel's socket view, failures as findings)
+export { HostError } from "./host/host-error.ts";
+export { hostReport } from "./host/host-report.ts";
+export type { HostOptions, HostReport, Listener } from "./host/types.ts";
+export type {
+  ProbeCaptureAnalysis,
+  ProbeCaptureAnalyzer,
+  ProbeCaptureInput,
+  ProbeCaptureReport,
+} from "./probe/capture-analysis.ts";
+export { analyzeProbeCapture } from "./probe/capture-analysis.ts";
+export { ProbeError } from "./probe/probe-error.ts";
+export { probeUrl } from "./probe/run-probe.ts";
+export { parseProbeTarget } from "./probe/target.ts";
+export type {
+  KernelSocketView,
+  PhaseStats,
+  ProbeFailure,
+  ProbeOptions,
+  ProbePhases,
+  ProbeResult,
+  ProbeRun,
+  ProbeSummary,
+  ProbeVerdict,
+  TlsInfo,
+} from "./probe/types.ts";

@@ -21,6 +21,7 @@ const commands = [
   await import("./commands/packets.ts"),
   await import("./commands/lab.ts"),
   await import("./commands/probe.ts"),
+  await import("./commands/host.ts"),
 ];
 for (const command of commands) command.register(program);
 

@@ -22,6 +22,11 @@ export interface PacketRecord {
   tsSec: number;
   /** Nanoseconds within the second, 0..999_999_999. */
   tsNsec: number;
+  /**
+   * False for a pcapng Simple Packet Block, which has no timestamp: tsSec/tsNsec then repeat the
+   * previous packet's time (0 when it is the first), so time never jumps back to 1970.
+   */
+  hasTimestamp: boolean;
   /** Index into CaptureMeta.interfaces (for pcap always 0). */
   interfaceIndex: number;
   /** The interface's LINKTYPE_ value. */
@@ -57,6 +62,9 @@ export interface CaptureInterface {
   linkTypeName: string;
   /** 0 means "no limit" (pcapng allows it). */
   snapLenBytes: number;
+  /** Frame check sequence bytes at the end of every packet, when the file says (pcap header FCS
+   * bits, pcapng if_fcslen). */
+  fcsLenBytes?: number;
   name?: string;
   description?: string;
   os?: string;
@@ -98,13 +106,42 @@ export interface DecryptionSecret {
  * Every warning that stops reading names the byte offset where the damage starts.
  */
 export interface CaptureWarning {
-  /** Stable kebab-case name, e.g. "truncated-record", "block-length-mismatch". */
+  /** Stable kebab-case name, e.g. "truncated-record", "block-length-mismatch" (CaptureWarningCode;
+   * docs/capture.md defines each). */
   code: string;
   message: string;
   offsetBytes?: number;
   /** The frame the warning concerns (or the last good frame + 1 where reading stopped). */
   frame?: number;
+  /** How many times it happened, when more than once (only the first is described). */
+  count?: number;
+  /** Bytes skipped to resynchronise on the next plausible record after damage (pcap). */
+  skippedBytes?: number;
 }
+
+/** The warning codes the capture readers emit; docs/capture.md defines each. */
+export type CaptureWarningCode =
+  // Reading stopped here (every packet before it was delivered):
+  | "truncated-record"
+  | "record-too-large"
+  | "block-length-mismatch"
+  | "block-too-small"
+  | "block-length-unaligned"
+  | "block-too-large"
+  | "bad-section-header"
+  | "gzip-error"
+  | "read-error"
+  // Reading went on:
+  | "unsupported-version"
+  | "unsupported-section-version"
+  | "linktype-reserved-bits"
+  | "timestamp-fraction-overflow"
+  | "caplen-exceeds-snaplen"
+  | "undefined-interface"
+  | "malformed-block"
+  | "option-overrun"
+  | "bad-option"
+  | "metadata-limit";
 
 export interface CaptureMeta {
   /** The path given, or "-" for standard input. */
@@ -136,6 +173,7 @@ export interface CaptureMeta {
 export type PacketCallback = (
   record: PacketRecord,
   meta: CaptureMeta,
+  // biome-ignore lint/suspicious/noConfusingVoidType: callbacks that return nothing must be accepted
 ) => undefined | boolean | void;
 
 /** Thrown only when nothing can be read at all; `code` is stable. */
@@ -154,4 +192,5 @@ export type CaptureErrorCode =
   | "WW_ERR_FILE" // cannot open/read the file
   | "WW_ERR_EMPTY" // zero bytes
   | "WW_ERR_NOT_CAPTURE" // the first bytes are no capture format we know
-  | "WW_ERR_BAD_HEADER"; // a capture, but its file header cannot be used
+  | "WW_ERR_BAD_HEADER" // a capture, but its file header cannot be used
+  | "WW_ERR_INTERNAL"; // a bug in wirewhy's reader (reported, never swallowed)

@@ -17,13 +17,16 @@ import type { Lab } from "../types.ts";
 
 const LOSS_PERCENT = 3;
 const ONE_WAY_DELAY_MS = 10;
-const DOWNLOAD_BYTES = 512 * 1024;
+/** 24 files of 16 KiB on one keep-alive connection: mid-file losses are repaired by fast
+ * retransmit, losses at a file's tail only by a probe or the retransmission timeout. */
+const FILES = 24;
+const FILE_BYTES = 16 * 1024;
 /** Linux TCP_RTO_MIN (include/net/tcp.h): HZ/5 = 200 ms. */
 const MIN_RTO_MS = 200;
 
 export const packetLoss: Lab = {
   name: "packet-loss",
-  title: "a download through a router that drops 3 % of packets: retransmissions and timeouts",
+  title: "a download through a router that drops 3 % of packets: every loss retransmitted a round trip or more later",
   layer: "network",
   kind: "packet-loss",
   needsRoot: true,
@@ -32,16 +35,18 @@ export const packetLoss: Lab = {
     "at the server (the sender), RTT 20 ms through the router; cost = sum of (retransmission - original send)",
   lesson: `A router between client and server drops ${LOSS_PERCENT} % of the server's packets at random (iptables
 statistic match in its FORWARD chain) and delays every packet ${ONE_WAY_DELAY_MS} ms each way (RTT ${2 * ONE_WAY_DELAY_MS} ms).
-The client downloads ${DOWNLOAD_BYTES / 1024} KiB; this capture is taken at the server, the sender.
+The client downloads ${FILES} files of ${FILE_BYTES / 1024} KiB over one connection; the capture is taken at the
+server, the sender, where each lost segment shows twice: sent, and sent again.
 At each layer:
 - network: loses segments; nothing tells the sender, it must infer the loss.
 - client OS: ACKs what it has and reports the holes with duplicate ACKs and SACK blocks.
-- server OS: retransmits after three duplicate ACKs (fast retransmit, one RTT later) or, when the
-  loss is at the tail or the retransmission is lost too, after the retransmission timeout (at
-  least 200 ms on Linux, doubling each time); each loss also halves its congestion window.
+- server OS: retransmits after duplicate ACKs/SACK (fast retransmit, one RTT later); a loss at a
+  file's tail has no followers to trigger that, so it waits for a tail loss probe (RFC 8985,
+  ~2 RTT) or the retransmission timeout (200 ms minimum on Linux, doubling); each loss also
+  shrinks the congestion window.
 - apps: unaware, only slower.
 How to recognise it: the same sequence range sent twice (retransmissions), duplicate ACKs and
-SACK before fast retransmits, silences of 200 ms or more before timeout retransmissions, and
+SACK before fast retransmits, silences of 2 RTT or 200+ ms before tail retransmissions, and
 throughput far below the path's capacity. Loss on a path is the network's: find the hop (mtr,
 interface error counters, a saturated queue).`,
 
@@ -116,7 +121,7 @@ interface error counters, a saturated queue).`,
 
   agents: {
     async server(params, io) {
-      const body = Buffer.alloc(DOWNLOAD_BYTES, 0x63);
+      const body = Buffer.alloc(FILE_BYTES, 0x63);
       const server = http.createServer((req, res) => {
         req.resume();
         res.setHeader("content-length", body.length);
@@ -126,16 +131,21 @@ interface error counters, a saturated queue).`,
       return forever();
     },
 
-    async client(params) {
-      const outcome = await httpRequest({
-        host: String(params.host),
-        port: Number(params.port),
-        path: "/download",
-        agent: false,
-        timeoutMs: 20_000,
-      });
-      if (!outcome.ok) throw new Error(`download failed: ${outcome.errorCode}`);
-      return { elapsedMs: outcome.elapsedMs };
+    async client(params, io) {
+      const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+      const started = io.nowMs();
+      for (let i = 0; i < FILES; i++) {
+        const outcome = await httpRequest({
+          host: String(params.host),
+          port: Number(params.port),
+          path: `/file/${i}`,
+          agent,
+          timeoutMs: 10_000,
+        });
+        if (!outcome.ok) throw new Error(`download ${i} failed: ${outcome.errorCode}`);
+      }
+      agent.destroy();
+      return { elapsedMs: io.nowMs() - started };
     },
   },
 };

@@ -98,6 +98,8 @@ function certificateProblem(
     }
     return { code, message: describeCertificateError(code, cert) };
   }
+  // A resumed session carries no certificate: it was checked when the session was made.
+  if (tls.isSessionReused()) return undefined;
   const error = identity();
   if (error) return { code: error.code ?? "ERR_TLS_CERT_ALTNAME_INVALID", message: error.message };
   return undefined;

@@ -33,6 +33,11 @@ export { TcpFlag } from "./decode/types.ts";
 export { HostError } from "./host/host-error.ts";
 export { hostReport } from "./host/host-report.ts";
 export type { HostOptions, HostReport, Listener } from "./host/types.ts";
+// lab: `wirewhy lab`: scenarios that make a known cause happen for real and check the verdict
+export { LabError } from "./lab/lab-error.ts";
+export { LABS } from "./lab/registry.ts";
+export { infoOf as labInfo, type LabResult, type LabRunOptions, runLab } from "./lab/run-lab.ts";
+export type { Lab, LabCheck, LabInfo } from "./lab/types.ts";
 export type {
   ProbeCaptureAnalysis,
   ProbeCaptureAnalyzer,

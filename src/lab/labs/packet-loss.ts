@@ -26,7 +26,8 @@ const MIN_RTO_MS = 200;
 
 export const packetLoss: Lab = {
   name: "packet-loss",
-  title: "a download through a router that drops 3 % of packets: every loss retransmitted a round trip or more later",
+  title:
+    "a download through a router that drops 3 % of packets: every loss retransmitted a round trip or more later",
   layer: "network",
   kind: "packet-loss",
   needsRoot: true,

@@ -27,6 +27,9 @@ import type { StreamConsumer, StreamDir, StreamEndReason, TcpStreamInput } from 
  */
 export const MAX_PENDING_BYTES = 1 << 20;
 
+/** The largest receive window TCP can advertise: 65535 << 14, about 2^30 (RFC 7323 §2.3). */
+const MAX_WINDOW_BYTES = 1 << 30;
+
 export class StreamReassembler implements TcpStreamInput {
   readonly dirs: readonly [DirectionStream, DirectionStream] = [
     new DirectionStream(),
@@ -64,10 +67,10 @@ export class StreamReassembler implements TcpStreamInput {
     if (len === 0) return;
     if (!d.anchored) d.anchor(seq);
     else if (d.untouched && seq !== d.nextSeq) {
-      // The first data is before the SYN's anchor or farther than any buffer would hold: the
-      // anchor came from a stale SYN (captures with two SYN/ACKs of different ISNs exist).
+      // The first data is before the SYN's anchor or beyond any possible window: the anchor came
+      // from a stale SYN (captures with two SYN/ACKs of different ISNs exist).
       const distance = seqDiff(d.nextSeq, seq);
-      if (distance < 0 || distance > this.maxPendingBytes) d.anchor(seq);
+      if (distance < 0 || distance > MAX_WINDOW_BYTES) d.anchor(seq);
     }
     const offset = d.nextOffsetBytes + seqDiff(d.nextSeq, seq);
     const end = offset + len;

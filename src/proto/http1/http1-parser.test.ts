@@ -2,6 +2,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { corpusPath, readReference, requireCommand, requireCorpus } from "../../testing/corpus.ts";
 import type { ProtoMessage } from "../proto-message.ts";
+import type { ProtocolDispatcher } from "../protocol-dispatcher.ts";
 import { parseCaptureProtocols } from "../testing/capture-protocols.ts";
 import { tsharkFields } from "../testing/tshark.ts";
 import type { ProtoAnomaly, ProtoSink, StreamDir } from "../types.ts";
@@ -162,9 +163,11 @@ test("101 Switching Protocols stops HTTP parsing and counts the upgraded bytes",
     [upgraded.reason, upgraded.upgrade, upgraded.framing, upgraded.firstFrame],
     ["UPGRADED", "tcp", "switch", 16],
   );
-  const conn = r.connections.find((c) => (c.dispatcher.parser as Http1Parser).switchedTo === "tcp");
+  const parserOf = (c: (typeof r.connections)[number]) =>
+    (c.consumer as ProtocolDispatcher).parser as Http1Parser;
+  const conn = r.connections.find((c) => parserOf(c).switchedTo === "tcp");
   assert.ok(conn !== undefined);
-  const parser = conn.dispatcher.parser as Http1Parser;
+  const parser = parserOf(conn);
   assert.deepEqual(parser.mode, ["tunnel", "tunnel"]);
   assert.ok(parser.tunnelBytes[1] > 0);
   // HEAD /_ping is answered without a body even though it carries Content-Length.

@@ -78,7 +78,7 @@ test("streams, methods, paths and statuses match tshark on the h2c corpus", asyn
     for (const r of rows) {
       const methods = r[1] === "" ? [] : r[1].split(",");
       const paths = r[2] === "" ? [] : r[2].split(",");
-      methods.forEach((m, i) => requests.push(`${m} ${paths[i]}`));
+      for (let i = 0; i < methods.length; i++) requests.push(`${methods[i]} ${paths[i]}`);
       if (r[3] !== "") statuses.push(...r[3].split(","));
     }
     // Upgrade requests are HTTP/1 requests to tshark (and to the HTTP/1 parser).

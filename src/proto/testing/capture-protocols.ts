@@ -6,13 +6,14 @@
  */
 import { readCapture } from "../../capture/index.ts";
 import { createPacketView, decodePacket, formatIp } from "../../decode/index.ts";
+import type { PacketView } from "../../decode/types.ts";
 import { TcpFlag } from "../../decode/types.ts";
 import { DnsTracker } from "../dns/dns-tracker.ts";
 import type { ProtoMessage } from "../proto-message.ts";
 import { ProtocolDispatcher } from "../protocol-dispatcher.ts";
 import type { StreamProtocol } from "../protocol-sniff.ts";
 import { StreamReassembler } from "../stream-reassembler.ts";
-import type { ProtoAnomaly, ProtoSink, StreamDir } from "../types.ts";
+import type { ProtoAnomaly, ProtoSink, StreamConsumer, StreamDir } from "../types.ts";
 
 export const ALL_PROTOCOLS: ReadonlySet<StreamProtocol> = new Set([
   "http1",
@@ -28,7 +29,8 @@ export interface CaptureConnection {
   clientPort: number;
   serverPort: number;
   reassembler: StreamReassembler;
-  dispatcher: ProtocolDispatcher;
+  /** The ProtocolDispatcher (parseCaptureProtocols) or whatever the factory made. */
+  consumer: StreamConsumer;
 }
 
 export interface CaptureProtocols {
@@ -38,20 +40,32 @@ export interface CaptureProtocols {
   packets: number;
 }
 
-export async function parseCaptureProtocols(
+/** What a connection's stream goes to, chosen when the connection is first seen. */
+export type ConsumerFactory = (
+  serverPort: number,
+  client: string,
+  server: string,
+) => StreamConsumer;
+
+/**
+ * Reads `path`, follows TCP connections by 4-tuple and drives a StreamReassembler per connection
+ * into the consumer `make` returns; UDP datagrams go to `onUdp`. Returns the packet count.
+ */
+export async function driveCaptureStreams(
   path: string,
-  protocols: ReadonlySet<StreamProtocol> = ALL_PROTOCOLS,
-): Promise<CaptureProtocols> {
-  const messages: ProtoMessage[] = [];
-  const anomalies: ProtoAnomaly[] = [];
-  const sink: ProtoSink = {
-    message: (m) => messages.push(m),
-    anomaly: (a) => anomalies.push(a),
-  };
-  const dns = new DnsTracker(sink);
+  make: ConsumerFactory,
+  onUdp: (
+    src: string,
+    dst: string,
+    view: PacketView,
+    payload: Uint8Array,
+    frame: number,
+    timeMs: number,
+  ) => void,
+  connections: CaptureConnection[],
+): Promise<number> {
   const view = createPacketView();
   const table = new Map<string, { conn: CaptureConnection; clientKey: string }>();
-  const connections: CaptureConnection[] = [];
   let t0 = Number.NaN;
   let packets = 0;
   let lastFrame = 0;
@@ -71,9 +85,7 @@ export async function parseCaptureProtocols(
       view.payloadOffset + view.payloadCapturedBytes,
     );
     if (view.transport === "udp") {
-      if ((view.srcPort === 53 || view.dstPort === 53) && protocols.has("dns")) {
-        dns.onMessage("udp", src, dst, payload, record.frame, timeMs);
-      }
+      onUdp(src, dst, view, payload, record.frame, timeMs);
       return;
     }
     if (view.transport !== "tcp" || view.srcPort < 0) return;
@@ -88,20 +100,13 @@ export async function parseCaptureProtocols(
       const client = senderIsClient ? src : dst;
       const server = senderIsClient ? dst : src;
       const serverPort = senderIsClient ? view.dstPort : view.srcPort;
-      const dispatcher = new ProtocolDispatcher({
-        sink,
-        protocols,
-        serverPort,
-        dns,
-        client,
-        server,
-      });
+      const consumer = make(serverPort, client, server);
       const conn: CaptureConnection = {
         name: `${client} > ${server}`,
         clientPort: senderIsClient ? view.srcPort : view.dstPort,
         serverPort,
-        reassembler: new StreamReassembler(dispatcher),
-        dispatcher,
+        reassembler: new StreamReassembler(consumer),
+        consumer,
       };
       entry = { conn, clientKey: client };
       table.set(key, entry);
@@ -119,6 +124,32 @@ export async function parseCaptureProtocols(
     if (flags & TcpFlag.RST) r.onRst(dir, record.frame, timeMs);
   });
   for (const c of connections) c.reassembler.close(lastFrame, lastTimeMs);
+  return packets;
+}
+
+export async function parseCaptureProtocols(
+  path: string,
+  protocols: ReadonlySet<StreamProtocol> = ALL_PROTOCOLS,
+): Promise<CaptureProtocols> {
+  const messages: ProtoMessage[] = [];
+  const anomalies: ProtoAnomaly[] = [];
+  const sink: ProtoSink = {
+    message: (m) => messages.push(m),
+    anomaly: (a) => anomalies.push(a),
+  };
+  const dns = new DnsTracker(sink);
+  const connections: CaptureConnection[] = [];
+  const packets = await driveCaptureStreams(
+    path,
+    (serverPort, client, server) =>
+      new ProtocolDispatcher({ sink, protocols, serverPort, dns, client, server }),
+    (src, dst, view, payload, frame, timeMs) => {
+      if ((view.srcPort === 53 || view.dstPort === 53) && protocols.has("dns")) {
+        dns.onMessage("udp", src, dst, payload, frame, timeMs);
+      }
+    },
+    connections,
+  );
   dns.finish();
   return { messages, anomalies, connections, packets };
 }

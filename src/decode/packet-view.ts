@@ -8,8 +8,8 @@ import type { PacketView, TunnelKind } from "./types.ts";
 /** Most VLAN tags recorded per frame; deeper stacks stop as malformed (real QinQ uses two). */
 export const MAX_VLAN_TAGS = 8;
 /**
- * Most nested encapsulations decoded per packet. Real cloud paths nest two or three (VXLAN over
- * IPsec-less underlay, GRE inside VXLAN); the bound stops hostile packets that nest forever.
+ * Most nested encapsulations decoded per packet. Real networks nest two or three (an overlay's
+ * VXLAN carried in a provider's GRE or IP-in-IP); the bound stops hostile packets that nest forever.
  */
 export const MAX_TUNNEL_DEPTH = 8;
 /** Most IPv6 extension headers walked per IP header. */

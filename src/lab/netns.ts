@@ -1,7 +1,8 @@
 /**
  * Network namespaces for the labs, and commands run inside them. Every namespace a lab makes is
- * named `ww<pid>-<label>` and deleted by its Teardown, after the processes still inside it are
- * killed; iptables rules and tc qdiscs live inside the namespaces and go with them, so a lab never
+ * named `ww<pid>-<n><label>` (n counts this process's namespaces, so labs run at the same time
+ * in one process never collide) and deleted by its Teardown, after the processes still inside it
+ * are killed; iptables rules and tc qdiscs live inside the namespaces and go with them, so a lab never
  * touches the host's own network configuration.
  */
 import { execFileSync } from "node:child_process";
@@ -44,8 +45,11 @@ export function isRoot(): boolean {
  * Creates a namespace with its loopback up and registers its deletion. `label` is short
  * (namespace names show in `ip netns list` while a lab runs).
  */
+let namespacesMade = 0;
+
 export function createNamespace(teardown: Teardown, label: string): string {
-  const name = `ww${process.pid}-${label}`;
+  namespacesMade++;
+  const name = `ww${process.pid}-${namespacesMade}${label}`;
   runCommand("ip", ["netns", "add", name]);
   teardown.add(`delete namespace ${name}`, () => deleteNamespace(name));
   runIn(name, "ip", ["link", "set", "lo", "up"]);

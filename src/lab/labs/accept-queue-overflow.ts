@@ -8,7 +8,8 @@
  * tcp_syn_linear_timeouts retries 1 s apart).
  */
 import http from "node:http";
-import { ms, synTriesByClientPort } from "../capture-queries.ts";
+import { TcpFlag } from "../../decode/types.ts";
+import { hasFlags, ms, synTriesByClientPort } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
 import { forever, listenOnFreePort } from "../listen.ts";
 import type { Lab } from "../types.ts";
@@ -46,7 +47,7 @@ event loop; raise the backlog (and net.core.somaxconn) to absorb bursts.`,
     for (const tries of synTriesByClientPort(packets).values()) {
       if (tries.length < 2) continue;
       const answer = packets.find(
-        (p) => p.dstPort === tries[0]!.srcPort && (p.flags & 0x12) === 0x12,
+        (p) => p.dstPort === tries[0]!.srcPort && hasFlags(p, TcpFlag.SYN | TcpFlag.ACK),
       );
       if (answer) costMs += answer.timeMs - tries[0]!.timeMs;
     }
@@ -71,7 +72,7 @@ event loop; raise the backlog (and net.core.somaxconn) to absorb bursts.`,
     const retried = tries.filter((t) => t.length > 1);
     const intervals = retried.map((t) => t[1]!.timeMs - t[0]!.timeMs);
     const answered = retried.filter((t) =>
-      packets.some((p) => p.dstPort === t[0]!.srcPort && (p.flags & 0x12) === 0x12),
+      packets.some((p) => p.dstPort === t[0]!.srcPort && hasFlags(p, TcpFlag.SYN | TcpFlag.ACK)),
     );
     return [
       {

@@ -10,7 +10,8 @@
  * cannot tell these apart, so the finding names the receiver's OS and says to check both.
  */
 import http from "node:http";
-import { fromPort, serverPort, toPort, withPayload } from "../capture-queries.ts";
+import { TcpFlag } from "../../decode/types.ts";
+import { fromPort, hasFlags, serverPort, toPort, withPayload } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
 import { forever, listenOnFreePort } from "../listen.ts";
 import { setSysctl } from "../netns.ts";
@@ -69,7 +70,7 @@ Layer: the receiver's OS here (a sysctl); if the app set SO_RCVBUF, it is the ap
     const fromClient = toPort(packets, port);
     const synShift = fromClient.find((p) => p.windowScale >= 0)?.windowScale ?? 0;
     const windows = fromClient
-      .filter((p) => (p.flags & 0x02) === 0)
+      .filter((p) => !hasFlags(p, TcpFlag.SYN))
       .map((p) => p.window << synShift);
     const maxWindow = Math.max(...windows);
     const data = withPayload(fromPort(packets, port));

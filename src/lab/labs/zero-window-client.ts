@@ -6,7 +6,8 @@
  */
 import http from "node:http";
 import net from "node:net";
-import { ms, serverPort, toPort } from "../capture-queries.ts";
+import { TcpFlag } from "../../decode/types.ts";
+import { hasFlags, ms, serverPort, toPort } from "../capture-queries.ts";
 import type { LabPacket } from "../lab-packet.ts";
 import { forever, listenOnFreePort } from "../listen.ts";
 import type { Lab } from "../types.ts";
@@ -122,7 +123,7 @@ export function zeroWindowSpan(fromReceiver: readonly LabPacket[]): {
   closedMs: number;
 } {
   const zero = fromReceiver.filter(
-    (p) => p.window === 0 && (p.flags & 0x04) === 0 && (p.flags & 0x02) === 0,
+    (p) => p.window === 0 && !hasFlags(p, TcpFlag.RST) && !hasFlags(p, TcpFlag.SYN),
   );
   const first = zero[0];
   const reopened = first

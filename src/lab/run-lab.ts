@@ -6,6 +6,7 @@
 import { copyFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import type { Finding } from "../model/finding.ts";
 import { LabContext } from "./context.ts";
 import { LabError } from "./lab-error.ts";
 import { type LabPacket, readLabPackets } from "./lab-packet.ts";
@@ -26,6 +27,8 @@ export interface LabResult {
   /** The first finding of the analysis; null when there was none or no analysis. */
   got: LabGot | null;
   passed: boolean;
+  /** The analysis's findings in importance order (empty while it is unavailable). */
+  findings: Finding[];
   /** "unavailable" until the analysis has landed (the reason says so). */
   analysis: { status: "analyzed" | "unavailable"; reason?: string };
   /** Whether the capture shows the lab's cause: if not, the lab itself failed. */
@@ -72,6 +75,7 @@ export async function runLab(name: string, options: LabRunOptions = {}): Promise
       lab: infoOf(lab),
       expected,
       got,
+      findings: verdict.status === "analyzed" ? verdict.findings : [],
       passed: passed && checks.every((c) => c.ok),
       analysis:
         verdict.status === "analyzed"

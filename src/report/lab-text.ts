@@ -3,6 +3,9 @@ import pc from "picocolors";
 import type { LabResult } from "../lab/run-lab.ts";
 import type { LabInfo } from "../lab/types.ts";
 
+/** The report lists the analysis's most important findings, not all of them. */
+const MAX_FINDINGS_SHOWN = 5;
+
 export function renderLabList(labs: readonly LabInfo[], root: boolean): string {
   const width = Math.max(...labs.map((lab) => lab.name.length));
   const lines = labs.map((lab) => {
@@ -42,6 +45,10 @@ export function renderLabResult(result: LabResult): string {
     const got = `${result.got.layer} / ${result.got.kind}, ${result.got.costMs.toFixed(0)} ms`;
     row("verdict", result.passed ? pc.green(`${got}: matches`) : pc.red(`${got}: does not match`));
   }
+  result.findings.slice(0, MAX_FINDINGS_SHOWN).forEach((finding, i) => {
+    const line = `${i + 1}. ${finding.layer} / ${finding.kind}, ${finding.costMs.toFixed(0)} ms: ${finding.title}`;
+    row(i === 0 ? "findings" : "", line);
+  });
   if (!result.reproduced)
     row("", pc.red("the capture does not show the lab's cause: the lab failed"));
   lines.push("", pc.bold("What happened"));

@@ -57,6 +57,7 @@ export class LabContext {
       filter,
       snapLenBytes,
       path: this.capturePath,
+      maxMs: this.remainingMs(),
     });
   }
 

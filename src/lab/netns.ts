@@ -56,6 +56,38 @@ export function createNamespace(teardown: Teardown, label: string): string {
   return name;
 }
 
+/** `ww<pid>-<n><label>`: what createNamespace names, with the pid of the process that made it. */
+const LAB_NAMESPACE = /^ww(\d+)-\d+[a-z]+$/;
+
+/**
+ * Deletes lab namespaces left by a lab process that no longer exists (one killed with SIGKILL,
+ * which no cleanup can catch). Namespaces of running processes, and any other names, are kept.
+ */
+export function removeStaleNamespaces(): string[] {
+  const removed: string[] = [];
+  for (const line of runCommand("ip", ["netns", "list"]).split("\n")) {
+    const name = line.split(" ")[0] ?? "";
+    const owner = LAB_NAMESPACE.exec(name);
+    if (owner === null || processExists(Number(owner[1]))) continue;
+    try {
+      deleteNamespace(name);
+      removed.push(name);
+    } catch {
+      // another process is removing it
+    }
+  }
+  return removed;
+}
+
+function processExists(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
 function deleteNamespace(name: string): void {
   // A namespace lives on while a process is inside it: end those first (ours, by pid).
   let pids = "";

@@ -10,7 +10,7 @@ import type { Finding } from "../model/finding.ts";
 import { LabContext } from "./context.ts";
 import { LabError } from "./lab-error.ts";
 import { type LabPacket, readLabPackets } from "./lab-packet.ts";
-import { isRoot } from "./netns.ts";
+import { isRoot, removeStaleNamespaces } from "./netns.ts";
 import { findLab } from "./registry.ts";
 import { Teardown } from "./teardown.ts";
 import type { Lab, LabCheck, LabInfo } from "./types.ts";
@@ -53,9 +53,11 @@ export async function runLab(name: string, options: LabRunOptions = {}): Promise
     );
   }
   const started = Date.now();
+  const stale = root ? removeStaleNamespaces() : [];
   const teardown = new Teardown();
   const workDir = mkdtempSync(join(tmpdir(), `wirewhy-lab-${name}-`));
   const ctx = new LabContext(name, teardown, join(workDir, `${name}.pcap`), root, lab.timeLimitMs);
+  if (stale.length > 0) ctx.fact("staleNamespacesRemoved", stale.join(" "));
   // The capture is read after the teardown has ended the processes, so the directory goes last.
   const removeWorkDir = () => rmSync(workDir, { recursive: true, force: true });
   const removeSignals = cleanUpOnSignals(teardown, removeWorkDir);

@@ -16,6 +16,8 @@ const LISTENING_TIMEOUT_MS = 5000;
  * a close, a delayed RST) reach the capture.
  */
 const SETTLE_MS = 150;
+/** Seconds tcpdump may outlive its lab's time limit before `timeout` ends it. */
+const LIMIT_MARGIN_SEC = 5;
 
 export interface CaptureOptions {
   netns: string | undefined;
@@ -25,6 +27,8 @@ export interface CaptureOptions {
   /** Bytes kept of each packet: enough for the headers the analysis reads. */
   snapLenBytes: number;
   path: string;
+  /** tcpdump ends by itself after this long, even if the lab's process was killed. */
+  maxMs: number;
 }
 
 export interface CaptureStats {
@@ -51,7 +55,15 @@ export class TcpdumpCapture {
     // default) and could not write where the lab asked.
     if (isRoot()) args.push("-Z", "root");
     args.push(options.filter);
-    const proc = new LabProcess(teardown, "tcpdump", options.netns, "tcpdump", args);
+    // Under coreutils' timeout, which passes our SIGINT on to tcpdump and ends it at the limit
+    // even when nobody is left to stop it (a lab killed with SIGKILL).
+    const limitSec = String(Math.ceil(options.maxMs / 1000) + LIMIT_MARGIN_SEC);
+    const proc = new LabProcess(teardown, "tcpdump", options.netns, "timeout", [
+      "--kill-after=2",
+      limitSec,
+      "tcpdump",
+      ...args,
+    ]);
     await new Promise<void>((resolve, reject) => {
       let heard = "";
       const timer = setTimeout(() => {

@@ -34,7 +34,7 @@ At each layer:
 - client OS: sends the SYN again after 1 s, then again (the SYN retransmission timer), so
   connect() takes whole seconds, though the network is fine.
 - server OS: the accept queue is full; nstat shows TcpExtListenOverflows and ListenDrops rising,
-  and ss -lnt shows Recv-Q (queued) at Send-Q (backlog) on the listener.
+  and ss -lnt shows the listener's Recv-Q (queued) above its Send-Q (backlog).
 - server app: the root cause is upstream (it stopped accepting), but the verdict names the layer
   that dropped the packets: the server's kernel.
 How to recognise it: SYN retransmissions ~1 s apart to a server that answers other connections,

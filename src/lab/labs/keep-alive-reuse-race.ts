@@ -1,9 +1,10 @@
 /**
  * Lab: the keep-alive reuse race. The server closes idle keep-alive connections after
  * KEEP_ALIVE_TIMEOUT_MS; the client's agent keeps idle sockets longer and reuses one just as the
- * server closes it. The request goes out on a connection whose other end is gone; the server's
- * kernel answers it with RST (RFC 9293 §3.10.7.1: data for a closed socket), and the client gets
- * ECONNRESET on a request it believes it sent correctly.
+ * server closes it. The request goes out on a connection whose other end is gone: the server's
+ * app has closed the socket, so its kernel cannot deliver the data and resets the connection
+ * (Linux tcp_rcv_state_process(), counted as TCPAbortOnData), and the client gets ECONNRESET on a
+ * request it believes it sent correctly.
  */
 import http from "node:http";
 import net from "node:net";
@@ -41,7 +42,8 @@ At each layer:
 - client OS: received that FIN, but the client app had not yet processed it, so the socket still
   looked reusable. (On a real path the FIN and the request cross in flight; on loopback there is
   no flight time, so this lab keeps the client's event loop busy while the FIN arrives.)
-- server OS: data arrives for a socket that is fully closed, so it answers with RST.
+- server OS: data arrives for a socket its app has closed; it cannot be delivered, so the
+  kernel answers with RST (counted as TcpExtTCPAbortOnData).
 - client app: ECONNRESET / "socket hang up" on a request that never reached any handler.
 How to recognise it: a request sent on an old connection right after (or crossing) the
 server's FIN, answered by RST; the idle time before it is at least the server's keep-alive

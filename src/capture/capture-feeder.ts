@@ -25,11 +25,12 @@ export class CaptureFeeder {
 
   constructor(
     private readonly sink: PacketSink,
-    initialBytes: number,
+    /** The initial buffer (its whole length is used), or its size in bytes. */
+    initial: Uint8Array | number,
     /** How the input is named in messages: the path, or "standard input". */
     private readonly inputName: string,
   ) {
-    this.buffer = new Uint8Array(initialBytes);
+    this.buffer = typeof initial === "number" ? new Uint8Array(initial) : initial;
   }
 
   /** Reading is over: the parser stopped (damage, the callback, the packet limit). */

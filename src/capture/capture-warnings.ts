@@ -41,8 +41,4 @@ export class CaptureWarnings {
     this.list.push(warning);
     return warning;
   }
-
-  has(code: CaptureWarningCode): boolean {
-    return this.byCode.has(code);
-  }
 }

@@ -23,11 +23,6 @@ export class PacketSink {
     this.warnings = new CaptureWarnings(meta.warnings);
   }
 
-  /** True when no packet may be delivered any more (checked before building a record). */
-  get full(): boolean {
-    return this.meta.packets >= this.maxPackets;
-  }
-
   /**
    * Delivers `record` (already filled by the parser) as the next frame. Returns false when
    * reading must stop: the callback said so or the limit is reached.

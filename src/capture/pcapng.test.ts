@@ -1,5 +1,10 @@
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { test } from "node:test";
+import { requireCommand } from "../testing/corpus.ts";
 import { prng } from "../testing/fuzz.ts";
 import { MAX_PACKET_BYTES } from "./limits.ts";
 import {
@@ -19,7 +24,7 @@ import {
   u32Bytes,
   u64Bytes,
 } from "./testing/capture-bytes.ts";
-import { feedInChunks, readBytes } from "./testing/read-bytes.ts";
+import { feedInChunks, readAll, readBytes } from "./testing/read-bytes.ts";
 import { CaptureError } from "./types.ts";
 
 // 2025-11-24T16:00:00.123456Z in microseconds.
@@ -345,4 +350,56 @@ test("a big-endian file reads like its little-endian twin", async () => {
   );
   assert.deepEqual(be.packets, le.packets);
   assert.equal(be.meta.sections[0].byteOrder, "big");
+});
+
+test("timestamps at eleven if_tsresol values agree with tshark, and with BigInt where tshark overflows", async (t) => {
+  if (!requireCommand(t, "tshark")) return;
+  // [if_tsresol byte, high word]; low word 0x9abcdef1 for all.
+  const cases: Array<[number, number]> = [
+    [3, 400],
+    [6, 0x180000],
+    [9, 0x6000000],
+    [10, 0x3d000000],
+    [0x80 | 10, 0x7],
+    [0x80 | 20, 0x17c1],
+    [0x80 | 30, 0x5f0000],
+    [0x80 | 33, 0x2fa00000],
+    // tshark computes (ticks % units) * 1e9 in 64 bits, which overflows for units above ~1.8e10:
+    [11, 0xff000000],
+    [12, 0x12345678],
+    [0x80 | 40, 0xfffff],
+  ];
+  const lo = 0x9abcdef1;
+  const file = concat(
+    shb(true),
+    ...cases.map(([resol]) => idb(true, 1, 0, [[9, Uint8Array.of(resol)]])),
+    ...cases.map(([, hi], i) =>
+      epb(true, { interfaceId: i, tsHi: hi, tsLo: lo, data: payload(20) }),
+    ),
+  );
+  const dir = mkdtempSync(join(tmpdir(), "wirewhy-tsresol-"));
+  try {
+    const path = join(dir, "tsresol.pcapng");
+    writeFileSync(path, file);
+    const ours = (await readAll(path)).packets.map(
+      (p) => `${p.tsSec}.${String(p.tsNsec).padStart(9, "0")}`,
+    );
+    const theirs = execFileSync("tshark", ["-r", path, "-T", "fields", "-e", "frame.time_epoch"], {
+      stdio: ["ignore", "pipe", "ignore"],
+    })
+      .toString()
+      .trim()
+      .split("\n");
+    assert.deepEqual(ours.slice(0, 8), theirs.slice(0, 8));
+    const exact = cases.slice(8).map(([resol, hi]) => {
+      const ticks = (BigInt(hi) << 32n) | BigInt(lo);
+      const units = resol & 0x80 ? 2n ** BigInt(resol & 0x7f) : 10n ** BigInt(resol);
+      return `${ticks / units}.${String(((ticks % units) * 1_000_000_000n) / units).padStart(9, "0")}`;
+    });
+    assert.deepEqual(ours.slice(8), exact);
+    assert.deepEqual(ours.slice(8), ["183746864.822676927", "1311768.467463790", "4095.998454861"]);
+    assert.notDeepEqual(theirs.slice(8), exact);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });

@@ -5,6 +5,7 @@
  */
 import { readSync } from "node:fs";
 import { CaptureFeeder } from "./capture-feeder.ts";
+import { returnFileBuffer, takeFileBuffer } from "./file-buffer-pool.ts";
 import { FILE_BUFFER_BYTES, MIN_BUFFER_BYTES } from "./limits.ts";
 import type { PacketSink } from "./packet-sink.ts";
 import { CaptureError } from "./types.ts";
@@ -18,7 +19,16 @@ export function readFileSyncPath(
 ): CaptureFeeder {
   // A buffer one byte larger than a small file reads it whole and sees the end in the next read.
   const bufferBytes = Math.min(FILE_BUFFER_BYTES, Math.max(MIN_BUFFER_BYTES, sizeBytes + 1));
-  const feeder = new CaptureFeeder(sink, bufferBytes, path);
+  const feeder = new CaptureFeeder(sink, takeFileBuffer(bufferBytes), path);
+  try {
+    readAll(fd, path, sink, feeder);
+  } finally {
+    returnFileBuffer(feeder.buffer);
+  }
+  return feeder;
+}
+
+function readAll(fd: number, path: string, sink: PacketSink, feeder: CaptureFeeder): void {
   for (;;) {
     const buffer = feeder.buffer;
     let n: number;
@@ -36,13 +46,13 @@ export function readFileSyncPath(
         sink.meta.packets + 1,
       );
       sink.meta.stoppedEarly = true;
-      return feeder;
+      return;
     }
     if (n === 0) {
       feeder.end();
-      return feeder;
+      return;
     }
     feeder.commit(n);
-    if (feeder.done) return feeder;
+    if (feeder.done) return;
   }
 }

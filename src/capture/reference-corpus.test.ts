@@ -105,6 +105,23 @@ test("every corpus capture: packet count and warnings against tshark's reference
   }
 });
 
+test("timestamp_invalid_nano.pcap: nanosecond fractions of 1e9 and more carry into the seconds", async (t) => {
+  if (!requireCorpus(t)) return;
+  const { meta, packets } = await readAll(corpusPath("timestamp_invalid_nano.pcap"));
+  // Fractions on disk: 999999999, 1000000000, 2147483648 (tshark prints 1418145370.1000000000
+  // and a negative time for the last).
+  assert.deepEqual(
+    packets.map((p) => [p.tsSec, p.tsNsec]),
+    [
+      [1418145369, 999_999_999],
+      [1418145371, 0],
+      [1418145372, 147_483_648],
+    ],
+  );
+  assert.equal(meta.warnings[0].count, 2);
+  assert.equal(meta.warnings[0].frame, 2);
+});
+
 test("shb-option-too-long.pcapng: the section header is unusable, and the error says why", async (t) => {
   if (!requireCorpus(t)) return;
   await assert.rejects(

@@ -46,6 +46,16 @@ export const STREAM_CHUNK_BYTES = 1024 * 1024;
 export const RESYNC_SCAN_LIMIT_BYTES = 16 * 1024 * 1024;
 export const RESYNC_MAX_TIME_GAP_SEC = 3_600;
 
+/**
+ * pcapng sections and interfaces kept in CaptureMeta. Real files hold a few (a mergecap of 126
+ * files has 126 interfaces); a file past these is built to exhaust memory, and reading stops.
+ */
+export const MAX_SECTIONS = 65_536;
+export const MAX_INTERFACES = 65_536;
+
+/** Comments on sections and interfaces kept, all together; more are counted, not kept. */
+export const MAX_HEADER_COMMENTS = 10_000;
+
 /** Name Resolution Block entries kept in CaptureMeta.names; more are counted, not kept. */
 export const MAX_NAME_RECORDS = 100_000;
 

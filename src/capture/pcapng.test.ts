@@ -403,3 +403,27 @@ test("timestamps at eleven if_tsresol values agree with tshark, and with BigInt 
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test("metadata is bounded: 65,537 interfaces stop reading, 10,001 comments keep 10,000", async () => {
+  const one = idb(true, 1, 0);
+  const many = new Uint8Array(one.length * 65_537);
+  for (let i = 0; i < 65_537; i++) many.set(one, i * one.length);
+  const head = shb(true);
+  const { meta } = await readBytes(concat(head, many, goodEpb));
+  assert.equal(meta.interfaces.length, 65_536);
+  assert.deepEqual(
+    meta.warnings.map((w) => [w.code, w.offsetBytes]),
+    [["metadata-limit", head.length + 65_536 * one.length]],
+  );
+  assert.equal(meta.stoppedEarly, true);
+
+  const comments = Array.from({ length: 10_001 }, (_, i): [number, Uint8Array] => [
+    1,
+    text(`c${i}`),
+  ]);
+  const chatty = await readBytes(concat(shb(true), idb(true, 1, 0, comments), goodEpb));
+  assert.equal(chatty.meta.interfaces[0].comments.length, 10_000);
+  assert.equal(chatty.meta.interfaces[0].comments[9_999], "c9999");
+  assert.equal(chatty.meta.warnings[0].code, "metadata-limit");
+  assert.equal(chatty.packets.length, 1);
+});

@@ -11,9 +11,12 @@
 import { ipv4Text, ipv6Text } from "./address-text.ts";
 import {
   MAX_BLOCK_BYTES,
+  MAX_HEADER_COMMENTS,
+  MAX_INTERFACES,
   MAX_NAME_RECORDS,
   MAX_PACKET_BYTES,
   MAX_SECRETS_BYTES,
+  MAX_SECTIONS,
 } from "./limits.ts";
 import { linkTypeName } from "./linktypes.ts";
 import type { PacketSink } from "./packet-sink.ts";
@@ -129,6 +132,7 @@ export class PcapngParser implements RecordParser {
   private lastNsec = 0;
   private readonly statsTime: TimestampTarget = { tsSec: 0, tsNsec: 0 };
   private secretsBytes = 0;
+  private headerComments = 0;
 
   constructor(private readonly sink: PacketSink) {
     sink.meta.format = "pcapng";
@@ -417,6 +421,14 @@ export class PcapngParser implements RecordParser {
       );
       return;
     }
+    if (meta.sections.length >= MAX_SECTIONS) {
+      this.stopAt(
+        "metadata-limit",
+        `more than ${MAX_SECTIONS} sections: a file built to exhaust memory, not a capture`,
+        base + pos,
+      );
+      return;
+    }
     const view = this.view;
     const section: CaptureSection = {
       index: meta.sections.length,
@@ -432,7 +444,7 @@ export class PcapngParser implements RecordParser {
       const end = cursor.valueStart + cursor.valueLength;
       switch (cursor.code) {
         case OPT_COMMENT:
-          section.comments.push(utf8Text(buf, cursor.valueStart, end));
+          this.keepComment(section.comments, buf, cursor.valueStart, end, base);
           break;
         case SHB_HARDWARE:
           section.hardware = utf8Text(buf, cursor.valueStart, end);
@@ -486,6 +498,14 @@ export class PcapngParser implements RecordParser {
       return;
     }
     const meta = this.sink.meta;
+    if (meta.interfaces.length >= MAX_INTERFACES) {
+      this.stopAt(
+        "metadata-limit",
+        `more than ${MAX_INTERFACES} interfaces: a file built to exhaust memory, not a capture`,
+        base + pos,
+      );
+      return;
+    }
     const view = this.view;
     const le = this.littleEndian;
     const linkType = view.getUint16(pos + 8, le);
@@ -508,7 +528,7 @@ export class PcapngParser implements RecordParser {
       const end = start + cursor.valueLength;
       switch (cursor.code) {
         case OPT_COMMENT:
-          iface.comments.push(utf8Text(buf, start, end));
+          this.keepComment(iface.comments, buf, start, end, base);
           break;
         case IF_NAME:
           iface.name = utf8Text(buf, start, end);
@@ -669,6 +689,26 @@ export class PcapngParser implements RecordParser {
       ? utf8Text(buf, start, start + secretsLength)
       : Buffer.from(buf.buffer, buf.byteOffset + start, secretsLength).toString("hex");
     this.sink.meta.secrets.push({ type, text });
+  }
+
+  /** A section or interface comment, within MAX_HEADER_COMMENTS for the whole file. */
+  private keepComment(
+    list: string[],
+    buf: Uint8Array,
+    start: number,
+    end: number,
+    base: number,
+  ): void {
+    if (this.headerComments >= MAX_HEADER_COMMENTS) {
+      this.warn(
+        "metadata-limit",
+        `more than ${MAX_HEADER_COMMENTS} section and interface comments; the rest are not kept`,
+        base + start - 4,
+      );
+      return;
+    }
+    this.headerComments++;
+    list.push(utf8Text(buf, start, end));
   }
 
   // ── warnings ──

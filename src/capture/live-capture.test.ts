@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { type TestContext, test } from "node:test";
-import { requireCommand, requireOrSkip } from "../testing/corpus.ts";
+import { repoRoot, requireCommand, requireOrSkip } from "../testing/corpus.ts";
 import { readCaptureStream } from "./index.ts";
 import type { PacketCopy } from "./testing/read-bytes.ts";
 import { copyRecord } from "./testing/read-bytes.ts";
@@ -206,4 +206,79 @@ test("the same with --time-stamp-precision=nano: nanosecond magic, every timesta
   );
   // Real nanosecond stamps: not all of them are whole microseconds.
   assert.ok(packets.some((p) => p.tsNsec % 1000 !== 0));
+});
+
+test("tcpdump -w - piped into a reader of standard input (tcpdump -w - | wirewhy info -)", async (t) => {
+  if (!canCapture(t)) return;
+  const server = createServer((socket) => socket.on("data", (d) => socket.end(d)));
+  await withTimeout(new Promise<void>((r) => server.listen(0, "127.0.0.1", r)), "listen");
+  const port = (server.address() as AddressInfo).port;
+  const tcpdump = spawn(
+    "tcpdump",
+    [
+      "-U",
+      "--immediate-mode",
+      "-B",
+      String(LIVE_BUFFER_KIB),
+      "-i",
+      "lo",
+      "-w",
+      "-",
+      `tcp port ${port}`,
+    ],
+    { stdio: ["ignore", "pipe", "pipe"] },
+  );
+  // The reader's standard input is tcpdump's stdout pipe itself, as in a shell pipeline.
+  const reader = spawn(
+    process.execPath,
+    ["--import", "tsx", join(repoRoot, "src/capture/testing/count-stdin.ts")],
+    { cwd: repoRoot, stdio: [tcpdump.stdout, "pipe", "pipe"] },
+  );
+  let stderr = "";
+  let stdout = "";
+  tcpdump.stderr.on("data", (d: Buffer) => {
+    stderr += d;
+  });
+  reader.stdout.on("data", (d: Buffer) => {
+    stdout += d;
+  });
+  const tcpdumpExited = new Promise((r) => tcpdump.on("exit", r));
+  const readerExited = new Promise((r) => reader.on("exit", r));
+  try {
+    await withTimeout(
+      new Promise<void>((resolve) => {
+        tcpdump.stderr.on("data", () => {
+          if (stderr.includes("listening on")) resolve();
+        });
+      }),
+      "tcpdump start",
+    );
+    for (let i = 0; i < CONNECTIONS; i++) {
+      await withTimeout(
+        new Promise<void>((resolve, reject) => {
+          const socket = connect(port, "127.0.0.1", () => socket.write(`ping ${i}`));
+          socket.on("data", () => {});
+          socket.on("end", () => socket.end());
+          socket.on("close", () => resolve());
+          socket.on("error", reject);
+        }),
+        `connection ${i}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    tcpdump.kill("SIGINT");
+    await withTimeout(tcpdumpExited, "tcpdump exit");
+    await withTimeout(readerExited, "reader exit");
+  } finally {
+    tcpdump.kill("SIGKILL");
+    reader.kill("SIGKILL");
+    server.close();
+  }
+  const captured = Number(/(\d+) packets? captured/.exec(stderr)?.[1]);
+  const result = JSON.parse(stdout);
+  assert.equal(result.source, "-");
+  assert.equal(result.format, "pcap");
+  assert.deepEqual(result.warnings, []);
+  assert.ok(captured >= CONNECTIONS * 8, `tcpdump captured ${captured}`);
+  assert.equal(result.packets, captured);
 });

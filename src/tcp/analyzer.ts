@@ -1,0 +1,776 @@
+/**
+ * The TCP analyzer: feed it every decoded packet in capture order (`onPacket`), then `finish()`.
+ * It keeps one Connection per TCP connection in a numeric flow table, runs the segment
+ * classifiers (analysis/) on each segment with Wireshark's definitions and precedence, and
+ * gathers per-direction statistics, round trips, history and resets. Connections that are closed
+ * and idle are summarised and released as the capture goes on, so memory follows the number of
+ * open connections, not the size of the capture.
+ *
+ * Hot path: no allocation per packet (one Segment object is refilled; connection state lives in
+ * preallocated class fields and growable typed arrays).
+ */
+import type { PacketRecord } from "../capture/types.ts";
+import type { PacketView } from "../decode/types.ts";
+import { TcpFlag } from "../decode/types.ts";
+import { RETRANSMISSION_CLASSIFIERS, SEGMENT_CLASSIFIERS } from "./analysis/index.ts";
+import { OUT_OF_ORDER_DEFAULT_LIMIT_NS } from "./analysis/out-of-order.ts";
+import { tcpChecksumOk } from "./checksum.ts";
+import { Connection, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
+import type { DirectionState } from "./direction-state.ts";
+import { WindowScale } from "./direction-state.ts";
+import { EndpointState } from "./endpoint-state.ts";
+import { ANY_RETRANSMISSION, AnalysisFlag } from "./flags.ts";
+import { FlowTable, flowHash } from "./flow-table.ts";
+import { HistoryLetter, isPowerOfTen } from "./history.ts";
+import { classifyReset } from "./resets.ts";
+import { Segment } from "./segment.ts";
+import { seqGt } from "./seq32.ts";
+import { buildSummary, captureVantage } from "./summary.ts";
+import {
+  type ConnectionSummary,
+  type ConnectionsResult,
+  emptyFlagCounts,
+  FLAG_COUNT_KEYS,
+  type TcpAnalyzerOptions,
+} from "./types.ts";
+import { MAX_UNACKED_SEGMENTS } from "./unacked-segments.ts";
+
+/** Linux TCP_TIMEWAIT_LEN (include/net/tcp.h): 60 s; a closed connection idle this long is done. */
+export const CLOSED_LINGER_NS = 60e9;
+/**
+ * A connection that never got an answer is done after this long idle: longer than Linux's whole
+ * SYN retry schedule (tcp_syn_retries 6 → about 127 s).
+ */
+export const UNANSWERED_IDLE_NS = 180e9;
+/** Any other connection idle this long is summarised (it stays in the table if it has traffic later). */
+export const OPEN_IDLE_NS = 3600e9;
+/** The sweep of idle connections runs every this many TCP packets. */
+const SWEEP_EVERY_PACKETS = 4096;
+/** Checksums are verified on the first few segments of each direction only (vantage evidence). */
+const CHECKSUM_SAMPLES_PER_DIRECTION = 4;
+/** A sequence number this far from the expected one cannot be the same connection's data. */
+const IMPOSSIBLE_SEQ_JUMP = 0x40000000;
+
+const SYN_FIN = TcpFlag.SYN | TcpFlag.FIN;
+const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
+
+// Indices into flag count arrays (FLAG_COUNT_KEYS order).
+const I_RETRANS = 0;
+const I_FAST = 1;
+const I_SPURIOUS = 2;
+const I_DUPACK = 3;
+const I_OOO = 4;
+const I_LOST = 5;
+const I_ACKED_UNSEEN = 6;
+const I_ZERO_WINDOW = 7;
+const I_ZWP = 8;
+const I_WINDOW_FULL = 9;
+const I_WINDOW_UPDATE = 10;
+const I_KEEP_ALIVE = 11;
+const I_RESET = 12;
+
+function readWord(bytes: Uint8Array, o: number): number {
+  return ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
+}
+
+export class TcpAnalyzer {
+  private readonly table = new FlowTable<Connection>();
+  private readonly seg = new Segment();
+  private readonly seriesMaxPoints: number;
+  private readonly onConnection: ((s: ConnectionSummary) => void) | undefined;
+  private readonly keepSummaries: boolean;
+  private readonly summaries: ConnectionSummary[] = [];
+  private readonly totals = new Float64Array(FLAG_COUNT_KEYS.length);
+  private readonly anomalies = new Map<string, number>();
+  /** Sweep queue (FIFO by activity time); `queueHead` indexes its first live element. */
+  private queue: Connection[] = [];
+  private queueHead = 0;
+  private baseSec = -1;
+  private streams = 0;
+  private nowNs = 0;
+  packets = 0;
+  tcpPackets = 0;
+  /** The connection of the last TCP packet (for the packets command), undefined after non-TCP. */
+  lastConnection: Connection | undefined = undefined;
+  /** Duplicate-ACK number of the last packet (0 when not a duplicate ACK). */
+  lastDupAckNumber = 0;
+
+  constructor(options: TcpAnalyzerOptions = {}) {
+    this.seriesMaxPoints = options.seriesMaxPoints ?? 64;
+    this.onConnection = options.onConnection;
+    this.keepSummaries = options.keepSummaries ?? true;
+  }
+
+  /** Analyses one packet; returns its AnalysisFlag bits (0 for non-TCP packets). */
+  onPacket(record: PacketRecord, view: PacketView): number {
+    this.packets++;
+    this.lastConnection = undefined;
+    this.lastDupAckNumber = 0;
+    // A header whose data offset is impossible is not analysed (tshark gives up on it too).
+    if (
+      view.transport !== "tcp" ||
+      (view.stop !== undefined && view.stop.layer === "tcp" && view.stop.reason === "malformed")
+    ) {
+      return 0;
+    }
+    this.tcpPackets++;
+    if (this.baseSec < 0) this.baseSec = record.tsSec;
+    const timeNs = (record.tsSec - this.baseSec) * 1e9 + record.tsNsec;
+    if (timeNs > this.nowNs) this.nowNs = timeNs;
+
+    const bytes = view.bytes;
+    const v6 = view.ipVersion === 6;
+    const so = view.ipSrcOffset;
+    const dOff = view.ipDstOffset;
+    const s0 = readWord(bytes, so);
+    const s1 = v6 ? readWord(bytes, so + 4) : 0;
+    const s2 = v6 ? readWord(bytes, so + 8) : 0;
+    const s3 = v6 ? readWord(bytes, so + 12) : 0;
+    const d0 = readWord(bytes, dOff);
+    const d1 = v6 ? readWord(bytes, dOff + 4) : 0;
+    const d2 = v6 ? readWord(bytes, dOff + 8) : 0;
+    const d3 = v6 ? readWord(bytes, dOff + 12) : 0;
+    const sport = view.srcPort;
+    const dport = view.dstPort;
+    const hash = flowHash(s0, s1, s2, s3, sport, d0, d1, d2, d3, dport);
+    const tcpFlags = view.tcpFlags;
+    const seq = view.tcpSeq >>> 0;
+
+    const table = this.table;
+    let conn = table.find(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport, hash);
+    let fromA = table.lastFromA;
+    let flags = 0;
+    if (conn === undefined) {
+      conn = this.newConnection(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport, hash);
+      conn.id = table.insert(conn);
+      fromA = true;
+      conn.firstFrame = record.frame;
+      conn.firstTimeNs = timeNs;
+      this.enqueue(conn, timeNs);
+    } else if ((tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.SYN) {
+      // A SYN with a new ISN on a tuple in use is a new connection (tshark's tcp.stream splits
+      // the same way; "TCP Port numbers reused").
+      const fwd = fromA ? conn.ab : conn.ba;
+      if (fwd.baseSeqSet && seq !== fwd.baseSeq) {
+        const old = conn;
+        conn = this.newConnection(
+          view.ipVersion,
+          s0,
+          s1,
+          s2,
+          s3,
+          sport,
+          d0,
+          d1,
+          d2,
+          d3,
+          dport,
+          hash,
+        );
+        conn.id = old.id;
+        table.replace(old.id, conn);
+        old.id = -1;
+        this.finalize(old);
+        fromA = true;
+        conn.firstFrame = record.frame;
+        conn.firstTimeNs = timeNs;
+        this.enqueue(conn, timeNs);
+        flags |= AnalysisFlag.REUSED_PORTS;
+      }
+    }
+    this.lastConnection = conn;
+    conn.packets++;
+    conn.lastFrame = record.frame;
+    conn.lastTimeNs = timeNs;
+
+    const fwd = fromA ? conn.ab : conn.ba;
+    const rev = fromA ? conn.ba : conn.ab;
+    // tshark clamps a datagram whose IP length claims more than the frame held on the wire
+    // ("IPv4 total length exceeds packet length") to the frame; so do we.
+    const wireAfterHeader = view.originalLenBytes - view.l4Offset - view.tcpHeaderLenBytes;
+    const lenBytes =
+      view.payloadLenBytes <= wireAfterHeader ? view.payloadLenBytes : Math.max(0, wireAfterHeader);
+    const ack = view.tcpAck >>> 0;
+    const window = view.tcpWindow;
+    const s = this.seg;
+    s.frame = record.frame;
+    s.timeNs = timeNs;
+    s.seq = seq;
+    s.ack = ack;
+    s.lenBytes = lenBytes;
+    s.tcpFlags = tcpFlags;
+    s.window = window;
+    s.fwd = fwd;
+    s.rev = rev;
+    s.flags = flags;
+    s.dupAckNumber = 0;
+
+    this.checkAnomalies(conn, fwd, s);
+
+    // Relative sequence numbers: the ISN, or first seq − 1 when the SYN was not seen (Wireshark
+    // bug 1542); the peer's ISN from the first ACK when its SYN was not seen.
+    if (!fwd.baseSeqSet) {
+      if (tcpFlags & TcpFlag.SYN) {
+        fwd.baseSeq = seq;
+        if (tcpFlags & TcpFlag.ACK) fwd.sawSynAck = true;
+        else fwd.sawSyn = true;
+      } else {
+        fwd.baseSeq = (seq - 1) >>> 0;
+      }
+      fwd.baseSeqSet = true;
+    }
+    if (!rev.baseSeqSet && tcpFlags & TcpFlag.ACK) {
+      rev.baseSeq = (ack - 1) >>> 0;
+      rev.baseSeqSet = true;
+    }
+    if (tcpFlags & TcpFlag.ACK) rev.validBif = true;
+
+    // ── classification ──
+    let notAdvanced = fwd.hasNextSeq && seqGt(fwd.nextSeq, seq);
+    // One byte before nextSeq carrying more than a byte: new data after a zero window probe.
+    if (lenBytes > 1 && (fwd.nextSeq - 1) >>> 0 === seq) notAdvanced = false;
+    s.seqNotAdvanced = notAdvanced;
+    s.outOfOrderLimitNs = conn.firstRttNs > 0 ? conn.firstRttNs : OUT_OF_ORDER_DEFAULT_LIMIT_NS;
+    for (let i = 0; i < SEGMENT_CLASSIFIERS.length; i++) {
+      const c = SEGMENT_CLASSIFIERS[i];
+      if ((s.flags & c.skipIf) === 0 && c.classify(s)) s.flags |= c.flag;
+    }
+    if (lenBytes > 0 || tcpFlags & SYN_FIN) {
+      for (let i = 0; i < RETRANSMISSION_CLASSIFIERS.length; i++) {
+        const c = RETRANSMISSION_CLASSIFIERS[i];
+        if ((s.flags & c.skipIf) === 0 && c.classify(s)) s.flags |= c.flag;
+      }
+    }
+    flags = s.flags;
+
+    // RST evidence needs the state before this segment updates it.
+    if (tcpFlags & TcpFlag.RST) this.recordReset(conn, fromA, view, s);
+
+    this.updateSequenceState(conn, fwd, rev, s, flags);
+    this.updateOptionsAndHandshake(conn, fromA, fwd, rev, view, s);
+    this.updateStatistics(conn, fromA, fwd, rev, view, s, flags);
+
+    if (this.tcpPackets % SWEEP_EVERY_PACKETS === 0) this.sweep();
+    this.lastDupAckNumber = s.dupAckNumber;
+    return flags;
+  }
+
+  /** Summarises every connection still open and returns all summaries and the totals. */
+  finish(): ConnectionsResult {
+    const open = [...this.table.values()].sort((a, b) => a.stream - b.stream);
+    for (const conn of open) {
+      this.table.remove(conn.id);
+      conn.id = -1;
+      this.finalize(conn);
+    }
+    this.queue = [];
+    this.queueHead = 0;
+    const connections = this.summaries.sort((a, b) => a.stream - b.stream);
+    const flags = emptyFlagCounts();
+    FLAG_COUNT_KEYS.forEach((k, i) => {
+      flags[k] = this.totals[i];
+    });
+    return {
+      connections,
+      totals: {
+        connections: this.streams,
+        packets: this.packets,
+        tcpPackets: this.tcpPackets,
+        flags,
+        anomalies: Object.fromEntries([...this.anomalies].sort()),
+        vantage: captureVantage(connections, this.vantageTally),
+      },
+    };
+  }
+
+  /** Vantage votes of finalized connections, kept even when summaries are not. */
+  private readonly vantageTally = new Map<string, number>();
+
+  private newConnection(
+    ipVersion: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+    sport: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    dport: number,
+    hash: number,
+  ): Connection {
+    return new Connection(
+      this.streams++,
+      ipVersion,
+      s0,
+      s1,
+      s2,
+      s3,
+      sport,
+      d0,
+      d1,
+      d2,
+      d3,
+      dport,
+      hash,
+      this.seriesMaxPoints,
+    );
+  }
+
+  private checkAnomalies(conn: Connection, fwd: DirectionState, s: Segment): void {
+    const f = s.tcpFlags;
+    if ((f & (TcpFlag.SYN | TcpFlag.FIN)) === (TcpFlag.SYN | TcpFlag.FIN)) {
+      this.anomaly(conn, "syn-with-fin");
+    }
+    if ((f & (TcpFlag.SYN | TcpFlag.RST)) === (TcpFlag.SYN | TcpFlag.RST)) {
+      this.anomaly(conn, "syn-with-rst");
+    }
+    if ((f & (TcpFlag.FIN | TcpFlag.RST)) === (TcpFlag.FIN | TcpFlag.RST)) {
+      this.anomaly(conn, "fin-with-rst");
+    }
+    if ((f & (SYN_FIN_RST | TcpFlag.ACK)) === 0) this.anomaly(conn, "no-flags");
+    if (fwd.hasNextSeq && (f & TcpFlag.SYN) === 0) {
+      const jump = (s.seq - fwd.nextSeq) | 0;
+      if (jump > IMPOSSIBLE_SEQ_JUMP || jump < -IMPOSSIBLE_SEQ_JUMP) {
+        this.anomaly(conn, "impossible-seq-jump");
+      }
+    }
+    if (!fwd.unackedCapped && fwd.unacked.count >= MAX_UNACKED_SEGMENTS) {
+      fwd.unackedCapped = true;
+      this.anomaly(conn, "unacked-segments-capped");
+    }
+  }
+
+  private anomaly(conn: Connection, name: string): void {
+    conn.addAnomaly(name);
+    this.anomalies.set(name, (this.anomalies.get(name) ?? 0) + 1);
+  }
+
+  /** Wireshark's bookkeeping after classification (tcp_analyze_sequence_number's tail). */
+  private updateSequenceState(
+    conn: Connection,
+    fwd: DirectionState,
+    rev: DirectionState,
+    s: Segment,
+    flags: number,
+  ): void {
+    const seq = s.seq;
+    const ack = s.ack;
+    const tcpFlags = s.tcpFlags;
+    const timeNs = s.timeNs;
+
+    // The duplicate-ACK run ends when the ACK number moves (Wireshark "finished_fwd").
+    if (ack !== fwd.lastAck) {
+      fwd.lastNonDupAckFrame = s.frame;
+      fwd.dupAckCount = 0;
+    }
+
+    let nextSeq = (seq + s.lenBytes) >>> 0;
+    if (s.lenBytes > 0 || tcpFlags & SYN_FIN) {
+      // Wireshark adds the SYN/FIN's sequence byte only when it tracks the segment.
+      const end = tcpFlags & SYN_FIN ? (nextSeq + 1) >>> 0 : nextSeq;
+      const ambiguous = (flags & ANY_RETRANSMISSION) !== 0;
+      if (ambiguous) fwd.unacked.markRetransmitted(seq, end);
+      if (fwd.unacked.add(seq, end, s.frame, timeNs, ambiguous)) nextSeq = end;
+    }
+    const isProbe = (flags & AnalysisFlag.ZERO_WINDOW_PROBE) !== 0;
+    if (!fwd.hasNextSeq || seqGt(nextSeq, fwd.nextSeq)) {
+      if (!isProbe) {
+        fwd.nextSeq = nextSeq;
+        fwd.hasNextSeq = true;
+        fwd.nextSeqFrame = s.frame;
+        fwd.nextSeqTimeNs = timeNs;
+      }
+    }
+    if (!fwd.hasMaxSeqToBeAcked || seq === fwd.maxSeqToBeAcked) {
+      if (!isProbe) {
+        fwd.maxSeqToBeAcked = fwd.nextSeq;
+        fwd.hasMaxSeqToBeAcked = true;
+      }
+    }
+    fwd.window = s.window;
+    fwd.lastAck = ack;
+    fwd.lastAckTimeNs = timeNs;
+    if (tcpFlags & TcpFlag.ACK) fwd.hasLastAck = true;
+    fwd.lastSegmentFlags = flags;
+
+    // Remove what this ACKs from the other direction's list; exact matches give RTT samples.
+    const list = rev.unacked;
+    const hasAck = (tcpFlags & TcpFlag.ACK) !== 0;
+    for (let i = 0; i < list.count; ) {
+      const segNext = list.nextSeq[i];
+      if (ack === segNext) {
+        if (hasAck && list.ambiguous[i] === 0) rev.ackRtt.add(timeNs - list.timeNs[i]);
+        list.removeAt(i);
+        continue;
+      }
+      const segSeq = list.seq[i];
+      if (seqGt(ack, segSeq) && seqGt(segNext, ack)) {
+        list.seq[i] = ack; // partly acknowledged
+        i++;
+        continue;
+      }
+      if (seqGt(segNext, ack)) {
+        i++;
+        continue;
+      }
+      list.removeAt(i); // acknowledged earlier
+    }
+
+    // Bytes in flight after this segment (Wireshark's payload-based method), minus SACKed data.
+    if (s.lenBytes > 0 && fwd.unacked.count > 0 && fwd.validBif) {
+      let inFlight = fwd.unacked.spanBytes() - rev.lastSackBytes;
+      if (tcpFlags & SYN_FIN) inFlight -= 1;
+      if (inFlight > 0 && inFlight < 2_000_000_000) fwd.bytesInFlight.add(timeNs, inFlight);
+    }
+    if (
+      conn.firstRttNs < 0 &&
+      conn.mruSynTimeNs >= 0 &&
+      (tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) === TcpFlag.ACK
+    ) {
+      conn.firstRttNs = timeNs - conn.mruSynTimeNs;
+    }
+  }
+
+  private updateOptionsAndHandshake(
+    conn: Connection,
+    fromA: boolean,
+    fwd: DirectionState,
+    rev: DirectionState,
+    view: PacketView,
+    s: Segment,
+  ): void {
+    const tcpFlags = s.tcpFlags;
+    const timeNs = s.timeNs;
+    // SACK blocks of this segment, for the peer's bytes-in-flight.
+    let sacked = 0;
+    for (let i = 0; i < view.tcpSackCount; i++) {
+      sacked += (view.tcpSack[2 * i + 1] - view.tcpSack[2 * i]) >>> 0;
+    }
+    fwd.lastSackBytes = sacked;
+
+    if (tcpFlags & TcpFlag.SYN) {
+      const isSynAck = (tcpFlags & TcpFlag.ACK) !== 0;
+      if (view.tcpMss >= 0) fwd.mss = view.tcpMss;
+      if (view.tcpSackPermitted) fwd.sackPermitted = true;
+      if (view.tcpHasTimestamps) fwd.timestamps = true;
+      if (view.tcpWindowScale >= 0) {
+        fwd.wsOption = view.tcpWindowScale;
+        fwd.winScale = WindowScale.KNOWN;
+        // RFC 7323 §2.3: a shift above 14 is used as 14.
+        fwd.winScaleShift = Math.min(view.tcpWindowScale, 14);
+      }
+      // Window scaling is in use only if both SYNs carry the option (RFC 7323 §2.2).
+      if (fwd.winScale === WindowScale.UNKNOWN) {
+        fwd.winScale = WindowScale.NONE;
+        rev.winScale = WindowScale.NONE;
+      } else if (isSynAck && rev.winScale === WindowScale.NONE) {
+        fwd.winScale = WindowScale.NONE;
+      }
+      fwd.isFirstAck = true;
+      if (isSynAck) {
+        if ((tcpFlags & (TcpFlag.ECE | TcpFlag.CWR)) === TcpFlag.ECE && rev.ecnSetup) {
+          fwd.ecnSetup = true;
+        }
+        if (conn.synAckFromA === undefined) conn.synAckFromA = fromA;
+        if (conn.firstSynAckTimeNs < 0) {
+          conn.firstSynAckTimeNs = timeNs;
+          conn.synBeforeSynAckTimeNs = conn.mruSynTimeNs;
+          conn.synAckSeq = s.seq;
+        }
+        if (conn.handshakeAckTimeNs < 0) conn.lastSynAckTimeNs = timeNs;
+      } else {
+        if ((tcpFlags & (TcpFlag.ECE | TcpFlag.CWR)) === (TcpFlag.ECE | TcpFlag.CWR)) {
+          fwd.ecnSetup = true;
+        }
+        if (conn.synFromA === undefined) conn.synFromA = fromA;
+        conn.mruSynTimeNs = timeNs;
+        if (conn.synFromA === fromA && conn.synTimesNs.length < MAX_SYN_TIMES_KEPT) {
+          conn.synTimesNs.push(timeNs);
+        }
+      }
+    } else if (tcpFlags & TcpFlag.ACK) {
+      if ((tcpFlags & TcpFlag.ACK) !== 0) fwd.isFirstAck = false;
+      if (
+        conn.handshakeAckTimeNs < 0 &&
+        conn.firstSynAckTimeNs >= 0 &&
+        conn.synAckFromA !== fromA &&
+        s.ack === (conn.synAckSeq + 1) >>> 0
+      ) {
+        conn.handshakeAckTimeNs = timeNs;
+        conn.handshakeAckFrame = s.frame;
+      }
+    }
+
+    // TCP timestamps RTT (RFC 7323 §4.3): time from a TSval to the peer's first echo of it.
+    if (view.tcpHasTimestamps) {
+      const ecr = view.tcpTsEcr >>> 0;
+      if (rev.tsValPending >= 0 && tcpFlags & TcpFlag.ACK) {
+        if (ecr === rev.tsValPending) {
+          rev.tsRtt.add(timeNs - rev.tsValPendingTimeNs);
+          rev.tsValPending = -1;
+        } else if (seqGt(ecr, rev.tsValPending)) {
+          rev.tsValPending = -1;
+        }
+      }
+      if (fwd.tsValPending < 0 && (s.lenBytes > 0 || tcpFlags & SYN_FIN)) {
+        fwd.tsValPending = view.tcpTsVal >>> 0;
+        fwd.tsValPendingTimeNs = timeNs;
+      }
+    }
+  }
+
+  private updateStatistics(
+    conn: Connection,
+    fromA: boolean,
+    fwd: DirectionState,
+    rev: DirectionState,
+    view: PacketView,
+    s: Segment,
+    flags: number,
+  ): void {
+    const tcpFlags = s.tcpFlags;
+    const timeNs = s.timeNs;
+    const lenBytes = s.lenBytes;
+    fwd.segments++;
+    fwd.bytes +=
+      view.ipTotalLenBytes > 0 ? view.ipTotalLenBytes : view.originalLenBytes - view.ipOffset;
+    fwd.payloadBytes += lenBytes;
+    if (lenBytes > 0) {
+      if (fwd.firstPayloadTimeNs < 0) fwd.firstPayloadTimeNs = timeNs;
+      fwd.lastPayloadTimeNs = timeNs;
+      fwd.lastPayloadFrame = s.frame;
+      if (lenBytes > fwd.maxPayloadBytes) fwd.maxPayloadBytes = lenBytes;
+      if (rev.mss > 0 && lenBytes > rev.mss) fwd.oversizeSegments++;
+    }
+    fwd.receiveWindow.add(timeNs, tcpFlags & TcpFlag.SYN ? s.window : fwd.scaledWindow(s.window));
+    // ECN (RFC 3168): CE marks on IP, ECE echoes on TCP.
+    if ((view.ipEcn & 3) === 3) fwd.ecnCeMarks++;
+    if (tcpFlags & TcpFlag.ECE && (tcpFlags & TcpFlag.SYN) === 0) fwd.ecnEchoes++;
+
+    // IP evidence.
+    const ttl = view.ipTtl;
+    if (fwd.ttlFirst < 0) fwd.ttlFirst = ttl;
+    if (ttl < fwd.ttlMin) fwd.ttlMin = ttl;
+    if (ttl > fwd.ttlMax) fwd.ttlMax = ttl;
+    const ipId = view.ipId;
+    if (ipId >= 0) {
+      if (fwd.ipIdLast >= 0) {
+        const step = (ipId - fwd.ipIdLast) & 0xffff;
+        if (step <= 64) fwd.ipIdSmallSteps++;
+        else fwd.ipIdBigSteps++;
+      }
+      fwd.ipIdLast = ipId;
+    }
+    if (fwd.checksumChecked < CHECKSUM_SAMPLES_PER_DIRECTION) {
+      const ok = tcpChecksumOk(view);
+      if (ok !== undefined) {
+        fwd.checksumChecked++;
+        if (!ok) fwd.checksumBad++;
+      }
+    }
+
+    // Flag counts, as tshark's display filters count frames.
+    const counts = conn.flagCounts;
+    const totals = this.totals;
+    if (flags !== 0 || tcpFlags & TcpFlag.RST) {
+      if (flags & ANY_RETRANSMISSION) {
+        counts[I_RETRANS]++;
+        totals[I_RETRANS]++;
+        fwd.retransmissions++;
+        fwd.retransmittedBytes += lenBytes;
+        if (isPowerOfTen(fwd.retransmissions)) conn.historyRepeat(fromA, "T");
+      }
+      if (flags & AnalysisFlag.FAST_RETRANSMISSION) {
+        counts[I_FAST]++;
+        totals[I_FAST]++;
+      }
+      if (flags & AnalysisFlag.SPURIOUS_RETRANSMISSION) {
+        counts[I_SPURIOUS]++;
+        totals[I_SPURIOUS]++;
+      }
+      if (flags & AnalysisFlag.DUPLICATE_ACK) {
+        counts[I_DUPACK]++;
+        totals[I_DUPACK]++;
+      }
+      if (flags & AnalysisFlag.OUT_OF_ORDER) {
+        counts[I_OOO]++;
+        totals[I_OOO]++;
+      }
+      if (flags & AnalysisFlag.LOST_SEGMENT) {
+        counts[I_LOST]++;
+        totals[I_LOST]++;
+        const gaps = fromA ? ++conn.gapsA : ++conn.gapsB;
+        if (isPowerOfTen(gaps)) conn.historyRepeat(fromA, "G");
+      }
+      if (flags & AnalysisFlag.ACKED_UNSEEN) {
+        counts[I_ACKED_UNSEEN]++;
+        totals[I_ACKED_UNSEEN]++;
+      }
+      if (flags & AnalysisFlag.ZERO_WINDOW) {
+        counts[I_ZERO_WINDOW]++;
+        totals[I_ZERO_WINDOW]++;
+        fwd.zeroWindows++;
+        if (isPowerOfTen(fwd.zeroWindows)) conn.historyRepeat(fromA, "W");
+      }
+      if (flags & AnalysisFlag.ZERO_WINDOW_PROBE) {
+        counts[I_ZWP]++;
+        totals[I_ZWP]++;
+      }
+      if (flags & AnalysisFlag.WINDOW_FULL) {
+        counts[I_WINDOW_FULL]++;
+        totals[I_WINDOW_FULL]++;
+      }
+      if (flags & AnalysisFlag.WINDOW_UPDATE) {
+        counts[I_WINDOW_UPDATE]++;
+        totals[I_WINDOW_UPDATE]++;
+      }
+      if (flags & AnalysisFlag.KEEP_ALIVE) {
+        counts[I_KEEP_ALIVE]++;
+        totals[I_KEEP_ALIVE]++;
+      }
+      if (tcpFlags & TcpFlag.RST) {
+        counts[I_RESET]++;
+        totals[I_RESET]++;
+      }
+    }
+
+    // Zeek history letters and endpoint states.
+    if (tcpFlags & TcpFlag.SYN) {
+      if (tcpFlags & TcpFlag.ACK) conn.historyOnce(fromA, HistoryLetter.H, "H");
+      else conn.historyOnce(fromA, HistoryLetter.S, "S");
+      if (tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) conn.historyOnce(fromA, HistoryLetter.Q, "Q");
+    }
+    if ((tcpFlags & (TcpFlag.FIN | TcpFlag.RST)) === (TcpFlag.FIN | TcpFlag.RST)) {
+      conn.historyOnce(fromA, HistoryLetter.I, "I");
+    }
+    if (lenBytes > 0) conn.historyOnce(fromA, HistoryLetter.D, "D");
+    else if ((tcpFlags & (SYN_FIN_RST | TcpFlag.ACK)) === TcpFlag.ACK) {
+      conn.historyOnce(fromA, HistoryLetter.A, "A");
+    }
+    if (tcpFlags & TcpFlag.FIN) {
+      conn.historyOnce(fromA, HistoryLetter.F, "F");
+      fwd.finCount++;
+      if (fwd.firstFinTimeNs < 0) {
+        fwd.firstFinTimeNs = timeNs;
+        fwd.firstFinFrame = s.frame;
+      }
+    }
+    if (tcpFlags & TcpFlag.RST) {
+      conn.historyOnce(fromA, HistoryLetter.R, "R");
+      fwd.rstCount++;
+    }
+    if (tcpFlags & TcpFlag.SYN) {
+      fwd.synCount++;
+      if (fwd.firstSynTimeNs < 0) fwd.firstSynTimeNs = timeNs;
+      fwd.lastSynTimeNs = timeNs;
+    }
+    this.updateEndpointStates(conn, fromA, tcpFlags);
+    if (conn.closedAtNs < 0) {
+      if (tcpFlags & TcpFlag.RST || (fwd.finCount > 0 && rev.finCount > 0)) {
+        conn.closedAtNs = timeNs;
+      }
+    }
+  }
+
+  private updateEndpointStates(conn: Connection, fromA: boolean, tcpFlags: number): void {
+    let mine = fromA ? conn.stateA : conn.stateB;
+    let peer = fromA ? conn.stateB : conn.stateA;
+    if (tcpFlags & TcpFlag.RST) {
+      mine = EndpointState.RESET;
+    } else if (mine !== EndpointState.RESET) {
+      if (tcpFlags & TcpFlag.SYN) {
+        if (mine === EndpointState.INACTIVE || mine === EndpointState.PARTIAL) {
+          mine = tcpFlags & TcpFlag.ACK ? EndpointState.SYN_ACK_SENT : EndpointState.SYN_SENT;
+        } else if (mine === EndpointState.SYN_SENT && tcpFlags & TcpFlag.ACK) {
+          mine = EndpointState.SYN_ACK_SENT; // simultaneous open
+        }
+      } else if (tcpFlags & TcpFlag.ACK) {
+        // An ACK from a side of a half-done handshake completes it (for both sides).
+        const opening = mine === EndpointState.SYN_SENT || mine === EndpointState.SYN_ACK_SENT;
+        const peerOpening =
+          peer === EndpointState.SYN_SENT ||
+          peer === EndpointState.SYN_ACK_SENT ||
+          peer === EndpointState.ESTABLISHED;
+        if (opening && peerOpening) {
+          mine = EndpointState.ESTABLISHED;
+          if (peer === EndpointState.SYN_ACK_SENT || peer === EndpointState.SYN_SENT) {
+            peer = EndpointState.ESTABLISHED;
+          }
+        } else if (mine === EndpointState.INACTIVE) {
+          mine = EndpointState.PARTIAL;
+        }
+      } else if (mine === EndpointState.INACTIVE) {
+        mine = EndpointState.PARTIAL;
+      }
+      if (tcpFlags & TcpFlag.FIN) mine = EndpointState.CLOSED;
+    }
+    if (fromA) {
+      conn.stateA = mine;
+      conn.stateB = peer;
+    } else {
+      conn.stateB = mine;
+      conn.stateA = peer;
+    }
+  }
+
+  private recordReset(conn: Connection, fromA: boolean, view: PacketView, s: Segment): void {
+    if ((conn.resets?.length ?? 0) >= MAX_RESETS_KEPT) return;
+    const rst = classifyReset(conn, fromA, view, s);
+    if (conn.resets === undefined) conn.resets = [];
+    conn.resets.push(rst);
+  }
+
+  private enqueue(conn: Connection, timeNs: number): void {
+    conn.queuedAtNs = timeNs;
+    this.queue.push(conn);
+  }
+
+  /** Finalizes connections idle past their timeout; re-queues those that were active since. */
+  private sweep(): void {
+    const now = this.nowNs;
+    const q = this.queue;
+    let head = this.queueHead;
+    const limit = q.length;
+    while (head < limit) {
+      const conn = q[head];
+      if (conn.finalized || conn.id < 0) {
+        head++;
+        continue;
+      }
+      if (conn.queuedAtNs + CLOSED_LINGER_NS > now) break; // everything after is younger
+      const timeout =
+        conn.closedAtNs >= 0
+          ? CLOSED_LINGER_NS
+          : conn.stateB === EndpointState.INACTIVE || conn.stateA === EndpointState.INACTIVE
+            ? UNANSWERED_IDLE_NS
+            : OPEN_IDLE_NS;
+      head++;
+      if (conn.lastTimeNs + timeout <= now) {
+        this.table.remove(conn.id);
+        conn.id = -1;
+        this.finalize(conn);
+      } else {
+        conn.queuedAtNs = conn.lastTimeNs;
+        q.push(conn);
+      }
+    }
+    this.queueHead = head;
+    if (head > 4096 && head * 2 > q.length) {
+      this.queue = q.slice(head);
+      this.queueHead = 0;
+    }
+  }
+
+  private finalize(conn: Connection): void {
+    if (conn.finalized) return;
+    conn.finalized = true;
+    const summary = buildSummary(conn, this.baseSec);
+    conn.release();
+    const kind = summary.vantage.kind;
+    this.vantageTally.set(kind, (this.vantageTally.get(kind) ?? 0) + summary.vantage.confidence);
+    if (this.onConnection) this.onConnection(summary);
+    if (this.keepSummaries) this.summaries.push(summary);
+  }
+}

@@ -1,0 +1,145 @@
+/**
+ * One TCP connection: the two directions' state plus what belongs to the pair (roles, handshake
+ * timing, history, resets). Endpoint A is the sender of the first packet seen; the client (Zeek's
+ * originator) is decided from the handshake, or inferred at the end (roles.ts).
+ */
+import { DirectionState } from "./direction-state.ts";
+import { EndpointState, type EndpointStateValue } from "./endpoint-state.ts";
+import type { FlowKey } from "./flow-table.ts";
+import type { RstRecord } from "./resets.ts";
+import { FLAG_COUNT_KEYS } from "./types.ts";
+
+/** How many RSTs are kept with their evidence per connection; later ones are only counted. */
+export const MAX_RESETS_KEPT = 8;
+/** How many SYN send times are kept to report retry intervals. */
+export const MAX_SYN_TIMES_KEPT = 8;
+
+export class Connection implements FlowKey {
+  /** Slot in the flow table. */
+  id = -1;
+  /** 0-based creation order: tshark's tcp.stream. */
+  readonly stream: number;
+  readonly ipVersion: number;
+  readonly a0: number;
+  readonly a1: number;
+  readonly a2: number;
+  readonly a3: number;
+  readonly b0: number;
+  readonly b1: number;
+  readonly b2: number;
+  readonly b3: number;
+  readonly portA: number;
+  readonly portB: number;
+  readonly hash: number;
+  /** Segments sent by A, and by B. */
+  readonly ab: DirectionState;
+  readonly ba: DirectionState;
+
+  packets = 0;
+  firstFrame = 0;
+  lastFrame = 0;
+  firstTimeNs = 0;
+  lastTimeNs = 0;
+  /** Per-connection flag counts, indexed like FLAG_COUNT_KEYS. */
+  readonly flagCounts = new Uint32Array(FLAG_COUNT_KEYS.length);
+
+  // ── handshake ──
+  /** Who sent the first SYN (without ACK): true for A, false for B, undefined before any. */
+  synFromA: boolean | undefined = undefined;
+  synAckFromA: boolean | undefined = undefined;
+  /** Most recent SYN (Wireshark ts_mru_syn), for the initial RTT. */
+  mruSynTimeNs = -1;
+  /** Wireshark's iRTT (ts_first_rtt): most recent SYN → first pure ACK. */
+  firstRttNs = -1;
+  /** The SYN answered by the first SYN/ACK: the last SYN sent before it. */
+  synBeforeSynAckTimeNs = -1;
+  firstSynAckTimeNs = -1;
+  lastSynAckTimeNs = -1;
+  synAckSeq = 0;
+  /** The client's ACK of the SYN/ACK, completing the handshake. */
+  handshakeAckTimeNs = -1;
+  handshakeAckFrame = 0;
+  /** SYN times of the client (first MAX_SYN_TIMES_KEPT), for retry intervals. */
+  synTimesNs: number[] = [];
+
+  // ── Zeek history and states ──
+  historyBitsA = 0;
+  historyBitsB = 0;
+  /** Letters in order; upper case = sent by A. */
+  history = "";
+  stateA: EndpointStateValue = EndpointState.INACTIVE;
+  stateB: EndpointStateValue = EndpointState.INACTIVE;
+  gapsA = 0;
+  gapsB = 0;
+
+  // ── failures ──
+  resets: RstRecord[] | undefined = undefined;
+  anomalies: Map<string, number> | undefined = undefined;
+
+  /** Capture time of the first RST, or of the final ACK of the second FIN; -1 while open. */
+  closedAtNs = -1;
+  /** Position in the sweep queue: the activity time it was queued with. */
+  queuedAtNs = 0;
+  finalized = false;
+
+  constructor(
+    stream: number,
+    ipVersion: number,
+    s0: number,
+    s1: number,
+    s2: number,
+    s3: number,
+    sport: number,
+    d0: number,
+    d1: number,
+    d2: number,
+    d3: number,
+    dport: number,
+    hash: number,
+    seriesMaxPoints: number,
+  ) {
+    this.stream = stream;
+    this.ipVersion = ipVersion;
+    this.a0 = s0;
+    this.a1 = s1;
+    this.a2 = s2;
+    this.a3 = s3;
+    this.portA = sport;
+    this.b0 = d0;
+    this.b1 = d1;
+    this.b2 = d2;
+    this.b3 = d3;
+    this.portB = dport;
+    this.hash = hash;
+    this.ab = new DirectionState(seriesMaxPoints);
+    this.ba = new DirectionState(seriesMaxPoints);
+  }
+
+  addAnomaly(name: string): void {
+    if (this.anomalies === undefined) this.anomalies = new Map();
+    this.anomalies.set(name, (this.anomalies.get(name) ?? 0) + 1);
+  }
+
+  /** Records a once-per-direction history letter. */
+  historyOnce(fromA: boolean, bit: number, letter: string): void {
+    if (fromA) {
+      if (this.historyBitsA & bit) return;
+      this.historyBitsA |= bit;
+      this.history += letter;
+    } else {
+      if (this.historyBitsB & bit) return;
+      this.historyBitsB |= bit;
+      this.history += letter.toLowerCase();
+    }
+  }
+
+  /** Records a repeated-event letter (T, W, G) when its count reached a power of ten. */
+  historyRepeat(fromA: boolean, letter: string): void {
+    this.history += fromA ? letter : letter.toLowerCase();
+  }
+
+  release(): void {
+    this.ab.release();
+    this.ba.release();
+  }
+}

@@ -106,11 +106,9 @@ export class TcpAnalyzer {
     this.packets++;
     this.lastConnection = undefined;
     this.lastDupAckNumber = 0;
-    // A header whose data offset is impossible is not analysed (tshark gives up on it too).
-    if (
-      view.transport !== "tcp" ||
-      (view.stop !== undefined && view.stop.layer === "tcp" && view.stop.reason === "malformed")
-    ) {
+    // A TCP header that is malformed or cut short by the snaplen is not analysed: tshark gives up
+    // on it before its conversation table sees it.
+    if (view.transport !== "tcp" || (view.stop !== undefined && view.stop.layer === "tcp")) {
       return 0;
     }
     this.tcpPackets++;

@@ -48,6 +48,11 @@ export const OPEN_IDLE_NS = 3600e9;
 const SWEEP_EVERY_PACKETS = 4096;
 /** Checksums are verified on the first few segments of each direction only (vantage evidence). */
 const CHECKSUM_SAMPLES_PER_DIRECTION = 4;
+/**
+ * Only small segments are checksummed (handshake, ACKs): offload leaves every outgoing segment
+ * unchecksummed, so they show it as well as a 64 KiB one would, at a fraction of the cost.
+ */
+const CHECKSUM_MAX_PAYLOAD_BYTES = 256;
 /** A sequence number this far from the expected one cannot be the same connection's data. */
 const IMPOSSIBLE_SEQ_JUMP = 0x40000000;
 
@@ -561,7 +566,10 @@ export class TcpAnalyzer {
       }
       fwd.ipIdLast = ipId;
     }
-    if (fwd.checksumChecked < CHECKSUM_SAMPLES_PER_DIRECTION) {
+    if (
+      fwd.checksumChecked < CHECKSUM_SAMPLES_PER_DIRECTION &&
+      lenBytes <= CHECKSUM_MAX_PAYLOAD_BYTES
+    ) {
       const ok = tcpChecksumOk(view);
       if (ok !== undefined) {
         fwd.checksumChecked++;

@@ -14,6 +14,7 @@
  *   (SO_LINGER {1,0}, a killed process).
  * - abort: no FIN, nothing outstanding.
  * - after-close: both sides had sent FIN.
+ * - after-reset: the sender had reset already; it answers a late segment of the dead connection.
  * - midstream: no handshake seen and nothing else applies.
  * - middlebox-injected: the RST's IP TTL differs by at least INJECTED_TTL_DELTA from every
  *   earlier packet of its purported sender — a device on the path forged it (the class the RST
@@ -33,6 +34,8 @@ import type { ResetKind } from "./types.ts";
 export const INJECTED_TTL_DELTA = 2;
 /** The sender must have shown its TTL on this many packets before a RST can be judged by it. */
 const MIN_PACKETS_FOR_TTL_BASELINE = 2;
+/** A reply this short (one Ethernet MSS) before a RST reads as an error message, not a transfer. */
+const SHORT_REPLY_BYTES = 1460;
 /** An IP ID step larger than this from a sender whose IDs were sequential is noted as evidence. */
 const IP_ID_JUMP = 1024;
 
@@ -65,7 +68,12 @@ export function classifyReset(
   const evidence: string[] = [];
   let kind: ResetKind;
 
-  if (peerState === EndpointState.SYN_SENT && !sender.sawSynAck && sender.synCount === 0) {
+  if (sender.rstCount > 0) {
+    kind = "after-reset";
+    evidence.push(
+      "this side had already reset the connection: a segment for a connection that no longer exists is answered with RST (RFC 9293 §3.10.7.1)",
+    );
+  } else if (peerState === EndpointState.SYN_SENT && !sender.sawSynAck && sender.synCount === 0) {
     kind = "refused";
     const sinceSyn = conn.mruSynTimeNs >= 0 ? s.timeNs - conn.mruSynTimeNs : -1;
     evidence.push(
@@ -100,6 +108,20 @@ export function classifyReset(
       `the peer's data (last at frame ${peer.lastPayloadFrame}) was not answered; no FIN from this side`,
     );
     if (peer.finCount > 0) evidence.push("the peer had already sent FIN");
+  } else if (
+    peer.payloadBytes > 0 &&
+    peer.lastPayloadTimeNs >= 0 &&
+    outstandingBytes(sender) > 0 &&
+    outstandingBytes(sender) <= SHORT_REPLY_BYTES &&
+    outstandingBytes(peer) === 0 &&
+    sender.firstPayloadTimeNs > peer.lastPayloadTimeNs - 1
+  ) {
+    // The peer's data arrived and was acknowledged; this side answered with one short message
+    // (an error line, a banner) and reset instead of closing: the data was left unread.
+    kind = "close-with-unread-data";
+    evidence.push(
+      `the peer sent ${peer.payloadBytes} bytes (last at frame ${peer.lastPayloadFrame}); this side replied with ${outstandingBytes(sender)} bytes (frame ${sender.lastPayloadFrame}) and reset without FIN`,
+    );
   } else if (hasOutstandingData(sender) || hasOutstandingData(peer)) {
     kind = "abort-mid-transfer";
     evidence.push(

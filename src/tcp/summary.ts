@@ -129,7 +129,10 @@ export function buildSummary(conn: Connection, baseSec: number): ConnectionSumma
     state,
     history,
     handshake: {
-      irttMs: conn.firstRttNs >= 0 ? round3(conn.firstRttNs / 1e6) : null,
+      irttMs:
+        synToSynAckNs >= 0 && synAckToAckNs >= 0
+          ? round3((synToSynAckNs + synAckToAckNs) / 1e6)
+          : null,
       synToSynAckMs: nsToMs(synToSynAckNs),
       synAckToAckMs: nsToMs(synAckToAckNs),
       synRetries: Math.max(0, clientSyns - 1),

@@ -58,6 +58,8 @@ export type ResetKind =
   | "abort"
   /** After both FINs: a late reset of a closing connection. */
   | "after-close"
+  /** The sender had already reset: the answer to a late segment of the dead connection. */
+  | "after-reset"
   /** No handshake seen and no better explanation. */
   | "midstream"
   /** The IP TTL or ID does not match the purported sender's other packets: sent by a middlebox. */

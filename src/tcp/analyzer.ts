@@ -537,8 +537,7 @@ export class TcpAnalyzer {
     const timeNs = s.timeNs;
     const lenBytes = s.lenBytes;
     fwd.segments++;
-    fwd.bytes +=
-      view.ipTotalLenBytes > 0 ? view.ipTotalLenBytes : view.originalLenBytes - view.ipOffset;
+    fwd.bytes += view.originalLenBytes;
     fwd.payloadBytes += lenBytes;
     if (lenBytes > 0) {
       if (fwd.firstPayloadTimeNs < 0) fwd.firstPayloadTimeNs = timeNs;

@@ -70,7 +70,7 @@ export class DirectionState {
 
   // ── counters ──
   segments = 0;
-  /** IP-level bytes (IP header + TCP header + payload), as tshark's conversation table counts. */
+  /** Frame bytes on the wire (link headers included), as tshark's conversation table counts them. */
   bytes = 0;
   payloadBytes = 0;
   retransmittedBytes = 0;

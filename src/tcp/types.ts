@@ -104,7 +104,7 @@ export interface DirectionSummary {
   timestamps: boolean;
   ecn: { negotiated: boolean; ceMarks: number; eceEchoes: number };
   segments: number;
-  /** IP-level bytes, as tshark's conversation table counts them. */
+  /** Frame bytes on the wire (link headers included), as tshark's conversation table counts them. */
   bytes: number;
   payloadBytes: number;
   retransmittedBytes: number;

@@ -1,0 +1,119 @@
+/**
+ * Renders the `conns` table for the terminal: one row per connection in the spirit of
+ * `tshark -q -z conv,tcp`, with our columns (roles, state, history, iRTT, retransmissions, zero
+ * windows, resets and who sent them, vantage), then the capture's flag totals. Computes nothing:
+ * every figure comes from the ConnectionSummary.
+ */
+import Table from "cli-table3";
+import pc from "picocolors";
+import type { ConnectionSummary, ConnectionsTotals, FlagCountKey } from "../tcp/types.ts";
+import { formatBytes, formatCount } from "./units.ts";
+
+function endpoint(e: { address: string; port: number }): string {
+  return e.address.includes(":") ? `[${e.address}]:${e.port}` : `${e.address}:${e.port}`;
+}
+
+function ms(x: number | null): string {
+  if (x === null) return "-";
+  if (x >= 1000) return `${(x / 1000).toFixed(2)} s`;
+  if (x >= 10) return `${x.toFixed(1)} ms`;
+  return `${x.toFixed(3)} ms`;
+}
+
+function stateText(state: string): string {
+  if (state === "SF" || state === "S1") return pc.green(state);
+  if (state === "REJ" || state.startsWith("RST") || state === "S0") return pc.red(state);
+  return pc.yellow(state);
+}
+
+function resetsText(c: ConnectionSummary): string {
+  if (c.flags.reset === 0) return "-";
+  const by = new Set(c.resets.map((r) => r.sentBy));
+  const kinds = [...new Set(c.resets.map((r) => r.kind))].join(",");
+  return pc.red(`${c.flags.reset} by ${[...by].join("+") || "?"}${kinds ? ` (${kinds})` : ""}`);
+}
+
+function count(n: number, colour: (s: string) => string): string {
+  return n === 0 ? "0" : colour(formatCount(n));
+}
+
+export function renderConnectionsText(
+  connections: readonly ConnectionSummary[],
+  totals: ConnectionsTotals,
+  shownOf: number,
+): string {
+  const table = new Table({
+    head: [
+      "#",
+      "client",
+      "server",
+      "state",
+      "history",
+      "duration",
+      "bytes →",
+      "bytes ←",
+      "iRTT",
+      "retrans",
+      "zero win",
+      "resets",
+      "vantage",
+    ],
+    colAligns: [
+      "right",
+      "left",
+      "left",
+      "left",
+      "left",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      "right",
+      "left",
+      "left",
+    ],
+    style: { head: [], border: [], compact: true },
+  });
+  for (const c of connections) {
+    table.push([
+      String(c.stream),
+      endpoint(c.client),
+      endpoint(c.server),
+      stateText(c.state),
+      c.history,
+      ms(c.durationMs),
+      formatBytes(c.toServer.bytes),
+      formatBytes(c.toClient.bytes),
+      ms(c.handshake.irttMs),
+      count(c.flags.retransmission, pc.yellow),
+      count(c.flags.zeroWindow, pc.yellow),
+      resetsText(c),
+      c.vantage.kind === "unknown"
+        ? pc.dim("unknown")
+        : `${c.vantage.kind} ${pc.dim(`${Math.round(c.vantage.confidence * 100)}%`)}`,
+    ]);
+  }
+  const lines = [table.toString()];
+  const shown =
+    shownOf === connections.length
+      ? `${formatCount(shownOf)} connections`
+      : `${formatCount(connections.length)} of ${formatCount(shownOf)} connections shown`;
+  lines.push(
+    `${shown}; ${formatCount(totals.tcpPackets)} TCP packets of ${formatCount(totals.packets)}`,
+  );
+  const flagParts = (Object.keys(totals.flags) as FlagCountKey[])
+    .filter((k) => totals.flags[k] > 0)
+    .map((k) => `${k} ${formatCount(totals.flags[k])}`);
+  lines.push(`${pc.dim("flags")}  ${flagParts.length > 0 ? flagParts.join(", ") : "none"}`);
+  const anomalies = Object.entries(totals.anomalies);
+  if (anomalies.length > 0) {
+    lines.push(
+      `${pc.dim("anomalies")}  ${pc.yellow(anomalies.map(([k, n]) => `${k} ${n}`).join(", "))}`,
+    );
+  }
+  lines.push(
+    `${pc.dim("vantage")}  ${totals.vantage.kind} (${Math.round(totals.vantage.confidence * 100)}%)`,
+  );
+  return `${lines.join("\n")}\n`;
+}

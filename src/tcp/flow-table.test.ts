@@ -1,0 +1,53 @@
+import assert from "node:assert/strict";
+import { test } from "node:test";
+import { type FlowKey, FlowTable, flowHash } from "./flow-table.ts";
+
+function key(i: number): FlowKey {
+  const a0 = 0x0a000000 + (i % 251);
+  const b0 = 0xc0000200 + (i % 7);
+  const portA = 10000 + (i % 50000);
+  const portB = 80 + (i % 3);
+  return {
+    ipVersion: 4,
+    a0,
+    a1: 0,
+    a2: 0,
+    a3: 0,
+    b0,
+    b1: 0,
+    b2: 0,
+    b3: 0,
+    portA,
+    portB,
+    hash: flowHash(a0, 0, 0, 0, portA, b0, 0, 0, 0, portB),
+  };
+}
+
+function find(t: FlowTable<FlowKey>, k: FlowKey, reversed: boolean): FlowKey | undefined {
+  return reversed
+    ? t.find(4, k.b0, 0, 0, 0, k.portB, k.a0, 0, 0, 0, k.portA, k.hash)
+    : t.find(4, k.a0, 0, 0, 0, k.portA, k.b0, 0, 0, 0, k.portB, k.hash);
+}
+
+test("the hash is symmetric in the two endpoints", () => {
+  assert.equal(flowHash(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), flowHash(6, 7, 8, 9, 10, 1, 2, 3, 4, 5));
+});
+
+test("both directions find the entry; removals keep every other entry reachable", () => {
+  const t = new FlowTable<FlowKey>();
+  const ids = new Map<number, number>();
+  const n = 20_000;
+  for (let i = 0; i < n; i++) ids.set(i, t.insert(key(i)));
+  assert.equal(t.size, n);
+  for (let i = 0; i < n; i += 3) t.remove(ids.get(i)!);
+  for (let i = 0; i < n; i++) {
+    const k = key(i);
+    const hit = find(t, k, i % 2 === 0);
+    if (i % 3 === 0) assert.equal(hit, undefined, `removed ${i} still found`);
+    else {
+      assert.equal(hit?.portA, k.portA);
+      assert.equal(t.lastFromA, i % 2 !== 0);
+    }
+  }
+  assert.equal(t.size, n - Math.ceil(n / 3));
+});

@@ -90,30 +90,18 @@ export class Census {
   private firstNsec = 0;
   private lastSec = 0;
   private lastNsec = 0;
+  private timed = 0;
   private maxSec = -Infinity;
   private maxNsec = 0;
 
   add(record: PacketRecord): void {
     const bytes = record.dataView;
-    if (this.packets === 0) {
-      this.firstSec = record.tsSec;
-      this.firstNsec = record.tsNsec;
-    }
     this.packets++;
     this.capturedBytes += bytes.length;
     this.wireBytes += record.originalLenBytes;
     this.perInterface[record.interfaceIndex] = (this.perInterface[record.interfaceIndex] ?? 0) + 1;
-    if (
-      record.tsSec < this.maxSec ||
-      (record.tsSec === this.maxSec && record.tsNsec < this.maxNsec)
-    ) {
-      this.outOfOrder++;
-    } else {
-      this.maxSec = record.tsSec;
-      this.maxNsec = record.tsNsec;
-    }
-    this.lastSec = record.tsSec;
-    this.lastNsec = record.tsNsec;
+    // Simple Packet Blocks carry no timestamp: they take no part in first, last or ordering.
+    if (record.hasTimestamp) this.addTime(record.tsSec, record.tsNsec);
 
     const v = decodePacket(record.linkType, bytes, record.originalLenBytes, this.view);
     if (v.truncated) this.truncated++;
@@ -161,12 +149,25 @@ export class Census {
     }
   }
 
+  private addTime(sec: number, nsec: number): void {
+    if (this.timed++ === 0) {
+      this.firstSec = sec;
+      this.firstNsec = nsec;
+    }
+    if (sec < this.maxSec || (sec === this.maxSec && nsec < this.maxNsec)) {
+      this.outOfOrder++;
+    } else {
+      this.maxSec = sec;
+      this.maxNsec = nsec;
+    }
+    this.lastSec = sec;
+    this.lastNsec = nsec;
+  }
+
   /** `maxPackets`: the limit the caller read with, so reaching it is not reported as damage. */
   finish(meta: CaptureMeta, maxPackets?: number): CaptureInfo {
     const durationSec =
-      this.packets === 0
-        ? 0
-        : this.lastSec - this.firstSec + (this.lastNsec - this.firstNsec) / 1e9;
+      this.timed === 0 ? 0 : this.lastSec - this.firstSec + (this.lastNsec - this.firstNsec) / 1e9;
     const perSec = (n: number) => (durationSec > 0 ? n / durationSec : 0);
     const digits = timestampDigits(meta);
     const protocols: Record<string, number> = {};
@@ -211,8 +212,8 @@ export class Census {
       packets: this.packets,
       capturedBytes: this.capturedBytes,
       wireBytes: this.wireBytes,
-      first: this.packets ? timestamp(this.firstSec, this.firstNsec, digits) : undefined,
-      last: this.packets ? timestamp(this.lastSec, this.lastNsec, digits) : undefined,
+      first: this.timed ? timestamp(this.firstSec, this.firstNsec, digits) : undefined,
+      last: this.timed ? timestamp(this.lastSec, this.lastNsec, digits) : undefined,
       durationSec,
       bytesPerSec: perSec(this.wireBytes),
       bitsPerSec: perSec(this.wireBytes * 8),
@@ -242,9 +243,16 @@ function timestampDigits(meta: CaptureMeta): number {
   return digits || 6;
 }
 
+/** Seconds a JavaScript Date can hold either side of 1970 (ECMA-262: ±8.64e15 ms). */
+const DATE_LIMIT_SEC = 8.64e12;
+
 function timestamp(sec: number, nsec: number, digits: number): TimestampInfo {
-  const base = new Date(sec * 1000).toISOString().slice(0, 19);
   const fraction = String(nsec).padStart(9, "0").slice(0, digits);
+  if (!Number.isFinite(sec) || Math.abs(sec) > DATE_LIMIT_SEC) {
+    // A damaged or odd-resolution pcapng timestamp: keep the number, skip the calendar.
+    return { iso: `${sec}.${fraction} s since 1970 (beyond the calendar)`, sec, nsec };
+  }
+  const base = new Date(sec * 1000).toISOString().replace(/\.\d{3}Z$/, "");
   return { iso: `${base}.${fraction}Z`, sec, nsec };
 }
 

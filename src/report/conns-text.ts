@@ -5,7 +5,7 @@
  * every figure comes from the ConnectionSummary.
  */
 import Table from "cli-table3";
-import pc from "picocolors";
+import { pc } from "./colors.ts";
 import type { ConnectionSummary, ConnectionsTotals, FlagCountKey } from "../tcp/types.ts";
 import { formatBytes, formatCount } from "./units.ts";
 

@@ -1,5 +1,5 @@
 /** Renders a HostReport for the terminal: listeners, states per port, counter deltas, findings. Computes nothing. */
-import pc from "picocolors";
+import { pc } from "./colors.ts";
 import type { HostReport } from "../host/types.ts";
 import { findingLines } from "./probe-text.ts";
 

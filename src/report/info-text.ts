@@ -1,5 +1,5 @@
 /** Renders CaptureInfo for the terminal, in the spirit of capinfos. Computes nothing. */
-import pc from "picocolors";
+import { pc } from "./colors.ts";
 import type { CaptureInfo } from "../census/types.ts";
 import { formatBitRate, formatBytes, formatCount, formatRate } from "./units.ts";
 

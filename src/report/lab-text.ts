@@ -1,5 +1,5 @@
 /** Renders lab lists and lab results for the terminal. Computes nothing. */
-import pc from "picocolors";
+import { pc } from "./colors.ts";
 import type { LabResult } from "../lab/run-lab.ts";
 import type { LabInfo } from "../lab/types.ts";
 

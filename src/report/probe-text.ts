@@ -1,5 +1,5 @@
 /** Renders a ProbeResult for the terminal: runs, phase statistics, verdict, findings. Computes nothing. */
-import pc from "picocolors";
+import { pc } from "./colors.ts";
 import type { Finding } from "../model/finding.ts";
 import type { ProbeResult, ProbeRun } from "../probe/types.ts";
 

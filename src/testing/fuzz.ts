@@ -43,7 +43,7 @@ export function mutate(
   const mutation = MUTATIONS[Math.floor(random() * MUTATIONS.length)];
   const n = input.length;
   const at = (limit = n) => Math.floor(random() * Math.max(1, limit));
-  let bytes = Uint8Array.from(input);
+  let bytes: Uint8Array = Uint8Array.from(input);
   switch (mutation) {
     case "flip-bits":
       for (let i = 1 + at(16); i > 0 && n > 0; i--) bytes[at()] ^= 1 << at(8);
@@ -147,7 +147,7 @@ export async function fuzzCaptures(
         });
         census.finish(meta);
       } catch (error) {
-        if (error instanceof CaptureError) result.rejected++;
+        if (error instanceof CaptureError && error.code !== "WW_ERR_INTERNAL") result.rejected++;
         else {
           const message =
             error instanceof Error ? `${error.message}\n${error.stack}` : String(error);

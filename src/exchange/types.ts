@@ -1,0 +1,131 @@
+/**
+ * The exchange stage's public types: one request and its response, with phases that tile the
+ * exchange's whole duration (no gap, no overlap), each charged to layers.
+ *
+ * `wirewhy exchanges --json` prints `{ exchanges: Exchange[] }`; `wirewhy analyze --json`
+ * (schema wirewhy.analysis/1) embeds the same objects. The names below are a contract: add fields
+ * freely, never rename or remove one without a new schema version.
+ */
+import type { Layer } from "../model/finding.ts";
+
+export type ExchangeProtocol = "http1" | "http2" | "tls" | "dns" | "generic";
+
+export type PhaseName =
+  /** The DNS query that resolved the server's address, when linked to the connection. */
+  | "dns"
+  /** SYN → the client's handshake ACK (first exchange of a connection only). */
+  | "connect"
+  /** ClientHello → the client's first application data (first exchange of a TLS connection). */
+  | "tls"
+  /** First → last request byte (upload). */
+  | "request"
+  /** Last request byte → first response byte. */
+  | "wait"
+  /** First → last response byte (download). */
+  | "response"
+  /** Time on an idle connection before this request: the client had nothing to send. */
+  | "idle";
+
+export interface Phase {
+  name: PhaseName;
+  /** Milliseconds since the capture's first packet. */
+  startMs: number;
+  durationMs: number;
+  /** Frames that bound the phase: [first, last] (1-based, as Wireshark numbers them). */
+  frames: number[];
+  /** The layer charged the largest share of this phase. */
+  layer: Layer;
+  /**
+   * Milliseconds of this phase charged to each layer; the values sum to durationMs exactly.
+   * The exchange stage charges by the vantage (e.g. a client-side wait = one RTT to the network,
+   * the rest to the server app); the diagnose stage may re-charge what a finding proves.
+   */
+  charges: Partial<Record<Layer, number>>;
+}
+
+export interface ExchangeRequest {
+  /** HTTP method, "" for other protocols. */
+  method: string;
+  /** HTTP target, the TLS SNI, or the DNS query name. */
+  target: string;
+  host: string;
+  /** Request bytes (head + body for HTTP; application bytes otherwise). */
+  bytes: number;
+  firstFrame: number;
+  lastFrame: number;
+}
+
+export interface ExchangeResponse {
+  /** HTTP status; DNS rcode; 0 when there is none. */
+  status: number;
+  bytes: number;
+  firstFrame: number;
+  lastFrame: number;
+  /** The frame of the ACK that covered the last response byte, 0 when not seen. */
+  ackFrame: number;
+}
+
+export type ExchangeOutcome =
+  | "complete"
+  /** No response before the connection ended. */
+  | "no-response"
+  /** A RST ended the connection before the response was complete. */
+  | "reset"
+  /** The capture ended first. */
+  | "truncated"
+  /** Bytes the capture missed inside the exchange. */
+  | "gap";
+
+export interface Exchange {
+  /** 0-based, in order of the request's first byte. */
+  id: number;
+  protocol: ExchangeProtocol;
+  /** The connection's id in `wirewhy conns` (tcp.stream); -1 for DNS over UDP. */
+  connection: number;
+  /** 0-based position of this exchange on its connection. */
+  index: number;
+  client: string;
+  server: string;
+  request: ExchangeRequest;
+  response: ExchangeResponse | null;
+  outcome: ExchangeOutcome;
+  startMs: number;
+  durationMs: number;
+  phases: Phase[];
+}
+
+/**
+ * One packet as the single analysis pass sees it, after the tcp stage classified it. Observers
+ * (the diagnose stage's per-packet rules) get the same object reused for every packet: copy what
+ * you keep.
+ */
+export interface PassPacket {
+  record: PacketRecord;
+  view: PacketView;
+  /** AnalysisFlag bits from the tcp stage (0 for non-TCP packets). */
+  flags: number;
+  /** Duplicate-ACK number when `flags` has DUP_ACK, else 0. */
+  dupAckNumber: number;
+  /** tcp.stream of the packet's connection; -1 for non-TCP packets. */
+  connection: number;
+  /** Sent by the connection's client (the SYN sender, or the side inferred as client). */
+  fromClient: boolean;
+  /** Milliseconds since the capture's first packet. */
+  timeMs: number;
+}
+
+/** What the diagnose stage plugs into the pass. Every method is optional. */
+export interface PassObserver {
+  onPacket?(packet: PassPacket): void;
+  /** Each exchange once it is complete (or ended); the pass keeps none unless asked. */
+  onExchange?(exchange: Exchange): void;
+  /** Each TCP connection's summary once the tcp stage finalizes it. */
+  onConnection?(connection: ConnectionSummary): void;
+  /** Each DNS transaction (UDP or TCP) once answered or given up. */
+  onDns?(transaction: DnsTransaction): void;
+}
+
+import type { PacketRecord } from "../capture/types.ts";
+import type { PacketView } from "../decode/types.ts";
+import type { DnsTransaction } from "../proto/dns/dns-transaction.ts";
+import type { ConnectionSummary } from "../tcp/types.ts";

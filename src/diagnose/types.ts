@@ -1,0 +1,64 @@
+/**
+ * The diagnose stage's public result: `wirewhy analyze --json` prints an Analysis (schema
+ * wirewhy.analysis/1, published as JSON Schema in docs/analysis.schema.json). The names below
+ * are a contract: add fields freely, never rename or remove one without a new schema version.
+ */
+import type { CaptureWarning } from "../capture/types.ts";
+import type { Exchange } from "../exchange/types.ts";
+import type { Finding, Layer } from "../model/finding.ts";
+import type { Vantage } from "../tcp/types.ts";
+
+export const ANALYSIS_SCHEMA = "wirewhy.analysis/1";
+
+export interface AnalysisCapture {
+  source: string;
+  format: string;
+  packets: number;
+  /** ISO 8601 of the first and last packet, null without packets. */
+  first: string | null;
+  last: string | null;
+  durationMs: number;
+  warnings: CaptureWarning[];
+  /** Reading stopped early (damage, or --max-packets): the analysis covers what was read. */
+  partial: boolean;
+}
+
+export interface AnalysisSummary {
+  connections: number;
+  exchanges: number;
+  /** Exchanges a finding of severity warning or above names. */
+  slowExchanges: number;
+  /** Exchanges that ended without a complete response, and connections that never opened. */
+  failures: number;
+  /** Sum of every exchange's duration. */
+  totalMs: number;
+  /** Milliseconds charged to each layer over every exchange; sums to totalMs. */
+  byLayer: Record<Layer, number>;
+  /** One or two sentences: the verdict. */
+  headline: string;
+}
+
+export interface Analysis {
+  schema: typeof ANALYSIS_SCHEMA;
+  capture: AnalysisCapture;
+  /** The vantage assumed for the cost split, with how sure it is and why. */
+  vantage: Vantage;
+  summary: AnalysisSummary;
+  /** The slowest exchanges (100 by default), or every one with `all`, slowest first. */
+  exchanges: Exchange[];
+  /** Exchanges not listed in `exchanges`. */
+  exchangesOmitted: number;
+  /** Importance order (compareFindings): the first is the main verdict. */
+  findings: Finding[];
+  /** What the analysis assumed (vantage, thresholds it applied), in plain words. */
+  assumptions: string[];
+}
+
+export interface AnalyzeOptions {
+  /** Keep every exchange (memory grows with them); default: the slowest `slowest`. */
+  all?: boolean;
+  /** How many of the slowest exchanges to keep (default 100). */
+  slowest?: number;
+  /** Stop after this many packets. */
+  maxPackets?: number;
+}

@@ -3,14 +3,22 @@
  */
 
 // capture: reading pcap / pcapng, plain or gzip, files or standard input
-export { detectFormat, readCapture } from "./capture/index.ts";
-export { linkTypeName } from "./capture/linktypes.ts";
+export {
+  type DetectedFormat,
+  detectFormat,
+  type ReadCaptureOptions,
+  readCapture,
+  readCaptureStream,
+  STDIN_SOURCE,
+} from "./capture/index.ts";
+export { isRawIpLinkType, linkTypeName } from "./capture/linktypes.ts";
 export type {
   CaptureFormat,
   CaptureInterface,
   CaptureMeta,
   CaptureSection,
   CaptureWarning,
+  CaptureWarningCode,
   PacketCallback,
   PacketRecord,
 } from "./capture/types.ts";
@@ -60,3 +68,26 @@ export type {
   ProbeVerdict,
   TlsInfo,
 } from "./probe/types.ts";
+// tcp: connections, Wireshark-compatible analysis flags, RTT, vantage, resets (`wirewhy conns`)
+export {
+  ANALYSIS_FLAG_NAMES,
+  AnalysisFlag,
+  type AnalysisFlagName,
+  type AnalyzeConnectionsOptions,
+  analysisFlagNames,
+  analyzeConnections,
+  type ConnectionSummary,
+  type ConnectionsAnalysis,
+  type ConnectionsResult,
+  type ConnState,
+  createTcpAnalyzer,
+  type DirectionSummary,
+  type HandshakeSummary,
+  type ResetKind,
+  type RstEvidence,
+  type RttSummary,
+  TcpAnalyzer,
+  type TcpAnalyzerOptions,
+  type Vantage,
+  type VantageKind,
+} from "./tcp/index.ts";

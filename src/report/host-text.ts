@@ -1,7 +1,8 @@
 /** Renders a HostReport for the terminal: listeners, states per port, counter deltas, findings. Computes nothing. */
-import { pc } from "./colors.ts";
+
 import type { HostReport } from "../host/types.ts";
-import { findingLines } from "./probe-text.ts";
+import { pc } from "./colors.ts";
+import { findingLines } from "./finding-text.ts";
 
 export function renderHostText(report: HostReport): string {
   const lines: string[] = [];

@@ -1,7 +1,8 @@
 /** Renders a ProbeResult for the terminal: runs, phase statistics, verdict, findings. Computes nothing. */
-import { pc } from "./colors.ts";
-import type { Finding } from "../model/finding.ts";
+
 import type { ProbeResult, ProbeRun } from "../probe/types.ts";
+import { pc } from "./colors.ts";
+import { findingLines } from "./finding-text.ts";
 
 const ms = (v: number | null | undefined, width = 9): string =>
   (v === null || v === undefined ? "—" : v.toFixed(3)).padStart(width);
@@ -81,19 +82,4 @@ function runLine(run: ProbeRun): string {
     ? pc.red(`${run.failure.kind} (${run.failure.code})`)
     : `${run.address ?? ""}${run.localPort ? ` from :${run.localPort}` : ""}${run.reused ? " (reused)" : ""}`;
   return `${String(run.index).padStart(4)} ${status.padStart(6)} ${ms(p.dnsMs)} ${ms(p.connectMs)} ${ms(p.tlsMs)} ${ms(p.sendMs)} ${ms(p.waitMs)} ${ms(p.downloadMs)} ${ms(p.totalMs)} ${ms(run.serverMs)} ${ms(run.rttMs)} ${String(run.kernel?.retransmits ?? "—").padStart(7)}  ${where}`;
-}
-
-const SEVERITY_MARK = {
-  error: pc.red("error"),
-  warning: pc.yellow("warning"),
-  info: pc.cyan("info"),
-};
-
-export function findingLines(f: Finding): string[] {
-  const cost = f.costMs > 0 ? `, ${f.costMs.toFixed(1)} ms` : "";
-  return [
-    `${SEVERITY_MARK[f.severity]} [${f.layer}] ${pc.bold(f.title)} ${pc.dim(`(${f.kind}, ${f.count}×${cost})`)}`,
-    `    ${f.explanation}`,
-    `    ${pc.dim("→")} ${f.advice}`,
-  ];
 }

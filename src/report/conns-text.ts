@@ -4,9 +4,10 @@
  * windows, resets and who sent them, vantage), then the capture's flag totals. Computes nothing:
  * every figure comes from the ConnectionSummary.
  */
-import Table from "cli-table3";
-import { pc } from "./colors.ts";
+
 import type { ConnectionSummary, ConnectionsTotals, FlagCountKey } from "../tcp/types.ts";
+import { pc } from "./colors.ts";
+import { type Align, renderTextTable } from "./text-table.ts";
 import { formatBytes, formatCount } from "./units.ts";
 
 function endpoint(e: { address: string; port: number }): string {
@@ -42,41 +43,39 @@ export function renderConnectionsText(
   totals: ConnectionsTotals,
   shownOf: number,
 ): string {
-  const table = new Table({
-    head: [
-      "#",
-      "client",
-      "server",
-      "state",
-      "history",
-      "duration",
-      "bytes →",
-      "bytes ←",
-      "iRTT",
-      "retrans",
-      "zero win",
-      "resets",
-      "vantage",
-    ],
-    colAligns: [
-      "right",
-      "left",
-      "left",
-      "left",
-      "left",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "right",
-      "left",
-      "left",
-    ],
-    style: { head: [], border: [], compact: true },
-  });
+  const head = [
+    "#",
+    "client",
+    "server",
+    "state",
+    "history",
+    "duration",
+    "bytes →",
+    "bytes ←",
+    "iRTT",
+    "retrans",
+    "zero win",
+    "resets",
+    "vantage",
+  ];
+  const aligns: Align[] = [
+    "right",
+    "left",
+    "left",
+    "left",
+    "left",
+    "right",
+    "right",
+    "right",
+    "right",
+    "right",
+    "right",
+    "left",
+    "left",
+  ];
+  const rows: string[][] = [];
   for (const c of connections) {
-    table.push([
+    rows.push([
       String(c.stream),
       endpoint(c.client),
       endpoint(c.server),
@@ -94,7 +93,7 @@ export function renderConnectionsText(
         : `${c.vantage.kind} ${pc.dim(`${Math.round(c.vantage.confidence * 100)}%`)}`,
     ]);
   }
-  const lines = [table.toString()];
+  const lines = [renderTextTable(head, rows, aligns, pc.bold)];
   const shown =
     shownOf === connections.length
       ? `${formatCount(shownOf)} connections`

@@ -8,6 +8,8 @@ export const ExitCode = {
   INPUT_ERROR: 2,
   /** Results are partial: reading stopped at damage in the input (the warning says where). */
   PARTIAL: 3,
+  /** The command ran but could not reach a verdict (a lab whose capture could not be analysed). */
+  VERDICT_UNAVAILABLE: 4,
   /** A bug in wirewhy (an exception that should never escape). */
   INTERNAL: 70,
 } as const;

@@ -1,12 +1,6 @@
 import type { Command } from "commander";
 import { ExitCode } from "../exit-codes.ts";
 
-/**
- * `wirewhy lab run` when the lab ran and reproduced its cause but no analysis exists yet to give
- * a verdict: neither a pass nor a verdict failure. (Proposed for exit-codes.ts.)
- */
-const LAB_ANALYSIS_UNAVAILABLE = 4;
-
 interface ListFlags {
   json?: boolean;
 }
@@ -60,7 +54,7 @@ export function register(program: Command): void {
       }
       if (!result.reproduced) process.exitCode = ExitCode.VERDICT_FAILED;
       else if (result.analysis.status === "unavailable")
-        process.exitCode = LAB_ANALYSIS_UNAVAILABLE;
+        process.exitCode = ExitCode.VERDICT_UNAVAILABLE;
       else process.exitCode = result.passed ? ExitCode.OK : ExitCode.VERDICT_FAILED;
     });
 }

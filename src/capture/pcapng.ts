@@ -8,7 +8,7 @@
  * (a bad option, an interface that does not exist, a packet longer than its block) skips that
  * block with a warning and reading goes on; damage to the framing itself stops reading there.
  */
-import { ipv4Text, ipv6Text } from "./address-text.ts";
+import { formatIp } from "../model/ip-text.ts";
 import {
   MAX_BLOCK_BYTES,
   MAX_HEADER_COMMENTS,
@@ -644,7 +644,7 @@ export class PcapngParser implements RecordParser {
             base + p,
           );
         } else {
-          const address = addressBytes === 4 ? ipv4Text(buf, value) : ipv6Text(buf, value);
+          const address = formatIp(buf, value, addressBytes === 4 ? 4 : 6);
           const list = utf8Text(buf, value + addressBytes, value + valueLength)
             .split("\0")
             .filter((n) => n.length > 0);

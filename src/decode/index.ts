@@ -24,8 +24,8 @@ import type { LinkKind, PacketView } from "./types.ts";
 import { decodeUdp } from "./udp.ts";
 import { decodeVxlan } from "./vxlan.ts";
 
+export { formatIp } from "../model/ip-text.ts";
 export { etherTypeName } from "./ether-type-name.ts";
-export { formatIp } from "./format-ip.ts";
 export { formatMac } from "./format-mac.ts";
 export { icmpTypeName } from "./icmp-type-name.ts";
 export { ipProtocolName } from "./ip-protocol-name.ts";

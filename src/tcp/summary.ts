@@ -2,7 +2,7 @@
  * Turns a finished Connection into its ConnectionSummary (the JSON record), deciding the roles,
  * conn_state, vantage and reset senders; and sums the capture-wide vantage.
  */
-import { addressText } from "./address-text.ts";
+import { formatIpWords } from "../model/ip-text.ts";
 import { connState } from "./conn-state.ts";
 import type { Connection } from "./connection.ts";
 import type { DirectionState } from "./direction-state.ts";
@@ -59,11 +59,11 @@ export function buildSummary(conn: Connection, baseSec: number): ConnectionSumma
   const toServer = clientIsA ? conn.ab : conn.ba;
   const toClient = clientIsA ? conn.ba : conn.ab;
   const aEnd = {
-    address: addressText(conn.ipVersion, conn.a0, conn.a1, conn.a2, conn.a3),
+    address: formatIpWords(conn.ipVersion === 4 ? 4 : 6, conn.a0, conn.a1, conn.a2, conn.a3),
     port: conn.portA,
   };
   const bEnd = {
-    address: addressText(conn.ipVersion, conn.b0, conn.b1, conn.b2, conn.b3),
+    address: formatIpWords(conn.ipVersion === 4 ? 4 : 6, conn.b0, conn.b1, conn.b2, conn.b3),
     port: conn.portB,
   };
   const history = historyForRoles(conn.history, clientIsA);

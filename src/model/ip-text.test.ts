@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { formatIp } from "./format-ip.ts";
+import { formatIp } from "./ip-text.ts";
 
 function v6(text: string): Uint8Array {
   // Expands a full 8-group address (no "::") into bytes.

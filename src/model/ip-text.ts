@@ -1,5 +1,6 @@
 /**
- * IP addresses as text: IPv4 dotted decimal, IPv6 in RFC 5952's canonical form (lower-case hex,
+ * IP addresses as text, for every stage (capture's name records, decode's packet lines, tcp's
+ * connection summaries): IPv4 dotted decimal, IPv6 in RFC 5952's canonical form (lower-case hex,
  * no leading zeros, the longest run of two or more zero groups, leftmost on a tie, as "::", and
  * IPv4-mapped addresses with a dotted tail, §5). Allocates a string: for output, not hot paths.
  */
@@ -57,4 +58,25 @@ function formatIpv6(b: Uint8Array, offset: number): string {
     .map((g) => g.toString(16))
     .join(":");
   return `${head}::${tail}`;
+}
+
+/** Scratch bytes for formatIpWords: the flow table keeps addresses as 32-bit words. */
+const wordBytes = new Uint8Array(16);
+
+/** The same text for an address held as big-endian 32-bit words (w1..w3 unused for IPv4). */
+export function formatIpWords(
+  version: 4 | 6,
+  w0: number,
+  w1: number,
+  w2: number,
+  w3: number,
+): string {
+  const words = [w0, w1, w2, w3];
+  for (let i = 0; i < 4; i++) {
+    wordBytes[4 * i] = words[i] >>> 24;
+    wordBytes[4 * i + 1] = (words[i] >>> 16) & 255;
+    wordBytes[4 * i + 2] = (words[i] >>> 8) & 255;
+    wordBytes[4 * i + 3] = words[i] & 255;
+  }
+  return formatIp(wordBytes, 0, version);
 }

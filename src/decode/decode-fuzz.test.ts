@@ -5,6 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
+import { prng as generator } from "../testing/prng.ts";
 import { createPacketView, decodePacket } from "./index.ts";
 import { LinkType } from "./link-types.ts";
 import * as recordedPackets from "./testing/packets.ts";
@@ -14,18 +15,6 @@ import { viewViolations } from "./testing/view-invariants.ts";
 const SEED = 0x5eed;
 const MUTATIONS = 6000;
 const LINK_TYPES = Object.values(LinkType);
-
-/** mulberry32: a small seeded generator, so a failure can be replayed from its iteration number. */
-function generator(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function mutate(packet: RecordedPacket, random: () => number): RecordedPacket {
   const pick = (n: number) => Math.floor(random() * n);

@@ -11,18 +11,9 @@ import { readCapture } from "../capture/index.ts";
 import { CaptureError } from "../capture/types.ts";
 import { Census } from "../census/capture-info.ts";
 import { describePacketJson, describePacketText } from "../report/packet-line.ts";
+import { prng } from "./prng.ts";
 
-/** mulberry32: a small seeded PRNG, so a failing case can be replayed from its seed. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng };
 
 const MUTATIONS = [
   "flip-bits",

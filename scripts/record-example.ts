@@ -1,83 +1,190 @@
 /**
- * Records examples/loopback-http.pcap, the capture `npm start` analyzes: a real Node HTTP server on
- * loopback, one keep-alive client making ten requests of which one (GET /slow) waits 300 ms in the
- * handler, and one connection attempt to a port nothing listens on (the kernel answers RST).
- * Needs root and tcpdump. Run: npx tsx scripts/record-example.ts
+ * Records examples/slow-endpoint.pcap, the capture `npm start` analyzes. Inside a network
+ * namespace of its own (loopback at the Ethernet MTU of 1500 with segmentation offloads off, so the
+ * segments look like a real network's rather than loopback's 64 KiB ones) a Node HTTP server
+ * answers one keep-alive client's 20 requests; GET /api/report waits 300 ms in its handler before
+ * answering (3 of the 20 requests), the others answer at once. Then the client tries the
+ * metrics port, where nothing listens, and the kernel answers its SYN with RST/ACK.
+ *
+ * The expected verdict: server-app think time (~900 ms over 3 requests, frames of the 3 slow
+ * responses), and a connection refused by the server's OS. Needs root, ip, ethtool and tcpdump.
+ *
+ *   npx tsx scripts/record-example.ts            # writes examples/slow-endpoint.pcap
+ *   npx tsx scripts/record-example.ts OUT.pcap
+ *
+ * (examples/loopback-http.pcap, the fuzz tests' seed, was recorded by the first version of this
+ * script on the host's loopback: ten requests, one 300 ms, and one refused connection.)
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { once } from "node:events";
-import { mkdirSync } from "node:fs";
+import { statSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
+import { fileURLToPath } from "node:url";
 
-const out = new URL("../examples/loopback-http.pcap", import.meta.url).pathname;
-mkdirSync(new URL("../examples/", import.meta.url).pathname, { recursive: true });
-
+const SERVER_PORT = 8080;
+/** Nothing listens here: the kernel refuses the connection (RST/ACK to the SYN). */
+const CLOSED_PORT = 9090;
+const SLOW_PATH = "/api/report";
 const SLOW_HANDLER_MS = 300;
-const server = http.createServer((req, res) => {
-  const body = Buffer.alloc(req.url === "/big" ? 64_000 : 512, "x");
-  const reply = () => {
-    res.writeHead(200, { "content-type": "text/plain", "content-length": body.length });
-    res.end(body);
-  };
-  if (req.url === "/slow") setTimeout(reply, SLOW_HANDLER_MS);
-  else reply();
-});
-server.listen(0, "127.0.0.1");
-await once(server, "listening");
-const port = (server.address() as net.AddressInfo).port;
+/** The client's pause between requests: a browser or a job parsing the last answer. */
+const CLIENT_GAP_MS = 2;
+const REQUESTS = [
+  "/",
+  "/static/app.js",
+  "/api/items",
+  SLOW_PATH,
+  "/api/items?page=2",
+  "/api/items?page=3",
+  "/api/user",
+  "/static/logo.svg",
+  SLOW_PATH,
+  "/api/items?page=4",
+  "/api/items?page=5",
+  "/api/user",
+  "/api/items?page=6",
+  "/api/items?page=7",
+  SLOW_PATH,
+  "/api/items?page=8",
+  "/api/items?page=9",
+  "/api/user",
+  "/api/items?page=10",
+  "/favicon.ico",
+];
+const BODY_BYTES: Record<string, number> = { "/static/app.js": 48_000, "/static/logo.svg": 6_000 };
+const DEFAULT_BODY_BYTES = 900;
+/** The issue's bound for a bundled capture. */
+const MAX_EXAMPLE_BYTES = 200 * 1024;
+/** Every step is bounded: the whole recording normally takes about 1.5 s. */
+const TRAFFIC_LIMIT_MS = 20_000;
+const TCPDUMP_LISTENING_LIMIT_MS = 5_000;
+/** Lets the last FIN/ACKs reach tcpdump before it is stopped. */
+const SETTLE_MS = 200;
 
-// A port with no listener: bind, read the number, close, so the SYN meets the kernel's RST.
-const probe = net.createServer().listen(0, "127.0.0.1");
-await once(probe, "listening");
-const closedPort = (probe.address() as net.AddressInfo).port;
-probe.close();
+if (process.argv[2] === "--traffic") await makeTraffic();
+else
+  await record(
+    process.argv[2] ?? fileURLToPath(new URL("../examples/slow-endpoint.pcap", import.meta.url)),
+  );
 
-const tcpdump = spawn(
-  "tcpdump",
-  [
-    "-U",
-    "--immediate-mode",
-    "-i",
-    "lo",
-    "-s",
-    "0",
-    "-w",
-    out,
-    `tcp port ${port} or tcp port ${closedPort}`,
-  ],
-  { stdio: ["ignore", "ignore", "pipe"] },
-);
-await new Promise<void>((resolve) =>
-  tcpdump.stderr.on("data", (d: Buffer) => d.includes("listening on") && resolve()),
-);
-
-const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-const get = (path: string) =>
-  new Promise<void>((resolve, reject) => {
-    http
-      .get({ host: "127.0.0.1", port, path, agent }, (res) => {
-        res.resume();
-        res.on("end", resolve);
-      })
-      .on("error", reject);
-  });
-for (const path of ["/", "/a", "/b", "/slow", "/c", "/big", "/d", "/e", "/f", "/g"]) {
-  await get(path);
-  await sleep(20);
+/** The parent: namespace, tcpdump, the traffic in a child process inside the namespace, cleanup. */
+async function record(out: string): Promise<void> {
+  const netns = `wwex${process.pid}`;
+  const run = (command: string, args: string[]) =>
+    execFileSync(command, args, { stdio: ["ignore", "pipe", "pipe"] });
+  const inNs = (command: string, args: string[]) =>
+    run("ip", ["netns", "exec", netns, command, ...args]);
+  run("ip", ["netns", "add", netns]);
+  let tcpdump: ChildProcess | undefined;
+  try {
+    inNs("ip", ["link", "set", "lo", "mtu", "1500"]);
+    inNs("ip", ["link", "set", "lo", "up"]);
+    inNs("ethtool", ["-K", "lo", "tso", "off", "gso", "off", "gro", "off"]);
+    tcpdump = spawn(
+      "timeout",
+      [
+        String(TRAFFIC_LIMIT_MS / 1000 + 5),
+        "ip",
+        "netns",
+        "exec",
+        netns,
+        "tcpdump",
+        "-U",
+        "--immediate-mode",
+        "-n",
+        "-i",
+        "lo",
+        "-s",
+        "0",
+        "-w",
+        out,
+        `tcp port ${SERVER_PORT} or tcp port ${CLOSED_PORT}`,
+      ],
+      { stdio: ["ignore", "ignore", "pipe"] },
+    );
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error("tcpdump did not start")),
+        TCPDUMP_LISTENING_LIMIT_MS,
+      );
+      tcpdump?.stderr?.on("data", (d: Buffer) => {
+        if (d.includes("listening on")) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const traffic = spawn(
+      "timeout",
+      [
+        String(TRAFFIC_LIMIT_MS / 1000),
+        "ip",
+        "netns",
+        "exec",
+        netns,
+        process.execPath,
+        "--import",
+        "tsx",
+        fileURLToPath(import.meta.url),
+        "--traffic",
+      ],
+      { stdio: "inherit", cwd: fileURLToPath(new URL("..", import.meta.url)) },
+    );
+    const [code] = await once(traffic, "exit");
+    if (code !== 0) throw new Error(`the traffic process exited with ${code}`);
+    await sleep(SETTLE_MS);
+  } finally {
+    if (tcpdump && tcpdump.exitCode === null) {
+      // SIGINT to tcpdump itself (timeout forwards it), so it flushes and closes the file.
+      tcpdump.kill("SIGINT");
+      await once(tcpdump, "exit");
+    }
+    run("ip", ["netns", "delete", netns]);
+  }
+  const bytes = statSync(out).size;
+  if (bytes > MAX_EXAMPLE_BYTES)
+    throw new Error(`${out} is ${bytes} bytes, more than ${MAX_EXAMPLE_BYTES}`);
+  console.log(`wrote ${out} (${bytes} bytes)`);
 }
-agent.destroy();
-await new Promise<void>((resolve) => {
-  const s = net.connect(closedPort, "127.0.0.1");
-  s.on("error", () => resolve());
-  s.on("connect", () => {
-    s.destroy();
-    resolve();
+
+/** The child, inside the namespace: the server, the keep-alive client, the refused connection. */
+async function makeTraffic(): Promise<void> {
+  const server = http.createServer((req, res) => {
+    const path = req.url ?? "/";
+    const body = Buffer.alloc(BODY_BYTES[path] ?? DEFAULT_BODY_BYTES, "x");
+    const reply = () => {
+      res.writeHead(200, { "content-type": "text/plain", "content-length": body.length });
+      res.end(body);
+    };
+    if (path === SLOW_PATH) setTimeout(reply, SLOW_HANDLER_MS);
+    else reply();
   });
-});
-await sleep(200);
-tcpdump.kill("SIGINT");
-await once(tcpdump, "exit");
-server.close();
-console.log(`wrote ${out}`);
+  server.listen(SERVER_PORT, "127.0.0.1");
+  await once(server, "listening");
+
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const get = (path: string) =>
+    new Promise<void>((resolve, reject) => {
+      http
+        .get({ host: "127.0.0.1", port: SERVER_PORT, path, agent }, (res) => {
+          res.resume();
+          res.on("end", resolve);
+        })
+        .on("error", reject);
+    });
+  for (const path of REQUESTS) {
+    await get(path);
+    await sleep(CLIENT_GAP_MS);
+  }
+  agent.destroy();
+  await sleep(20);
+  await new Promise<void>((resolve, reject) => {
+    const socket = net.connect(CLOSED_PORT, "127.0.0.1");
+    socket.on("error", (error: NodeJS.ErrnoException) =>
+      error.code === "ECONNREFUSED" ? resolve() : reject(error),
+    );
+    socket.on("connect", () => reject(new Error(`something listens on port ${CLOSED_PORT}`)));
+  });
+  server.close();
+}

@@ -1,0 +1,105 @@
+/**
+ * The `wirewhy analyze --markdown` report: the terminal report's content as GitHub-flavoured
+ * Markdown for a ticket or a pull request: tables instead of aligned columns, glyph bars instead
+ * of colours (a ticket shows no terminal colours). Renders an Analysis; computes nothing but the
+ * layout.
+ */
+import type { Analysis } from "../diagnose/types.ts";
+import type { Finding } from "../model/finding.ts";
+import { formatMs, formatShare } from "./analysis-duration-text.ts";
+import { analysisIsHealthy } from "./analysis-health.ts";
+import { chargedLayers, layerBar } from "./analysis-layer-bar.ts";
+import { layerLegend } from "./analysis-layer-style.ts";
+import { assumedLines, countsLine, partialLine, vantageLine } from "./analysis-text.ts";
+import { evidenceText } from "./finding-text.ts";
+import { formatCount } from "./units.ts";
+import { exchangeLabel, exchangeStatus, phaseBar, phaseSummary } from "./waterfall-text.ts";
+
+export interface AnalysisMarkdownOptions {
+  /** Exchanges in the slowest-exchanges table (default 10). */
+  slowestShown?: number;
+}
+
+const DEFAULT_SLOWEST_SHOWN = 10;
+const LAYER_BAR_CHARS = 40;
+const EXCHANGE_BAR_CHARS = 30;
+
+export function renderAnalysisMarkdown(
+  analysis: Analysis,
+  options: AnalysisMarkdownOptions = {},
+): string {
+  const { capture, summary } = analysis;
+  const lines: string[] = [];
+  const partial = partialLine(analysis);
+  if (analysisIsHealthy(analysis)) {
+    lines.push(`**Healthy:** ${summary.headline}`, "");
+    lines.push(`\`${capture.source}\`: ${countsLine(analysis)} · ${vantageLine(analysis)}`);
+    if (partial) lines.push("", `> ${partial}`);
+    return `${lines.join("\n")}\n`;
+  }
+  lines.push(`## wirewhy analysis of \`${capture.source}\``, "");
+  lines.push(`**${summary.headline}**`, "");
+  lines.push(`${countsLine(analysis)} · ${vantageLine(analysis)}`);
+  if (partial) lines.push("", `> ${partial}`);
+
+  lines.push("", "### Time by layer", "");
+  lines.push("| layer | time | share |", "|---|---:|---:|");
+  for (const layer of chargedLayers(summary.byLayer)) {
+    const ms = summary.byLayer[layer];
+    lines.push(`| ${layer} | ${formatMs(ms)} | ${formatShare(ms, summary.totalMs)} |`);
+  }
+  lines.push(
+    `| **all ${formatCount(summary.exchanges)} exchanges** | ${formatMs(summary.totalMs)} | 100% |`,
+  );
+  if (summary.totalMs > 0) {
+    lines.push("", `\`${layerBar(summary.byLayer, summary.totalMs, LAYER_BAR_CHARS, false)}\``);
+  }
+
+  lines.push("", `### Findings (${analysis.findings.length})`, "");
+  if (analysis.findings.length > 0) {
+    lines.push("| # | severity | layer | finding | cost | count | evidence |");
+    lines.push("|---:|---|---|---|---:|---:|---|");
+    analysis.findings.forEach((finding, i) => {
+      lines.push(findingRow(finding, i + 1));
+    });
+    lines.push("");
+    analysis.findings.forEach((finding, i) => {
+      lines.push(
+        `${i + 1}. **${cell(finding.title)}** ${finding.explanation} *What to do:* ${finding.advice}`,
+      );
+    });
+  }
+
+  const shown = analysis.exchanges.slice(0, options.slowestShown ?? DEFAULT_SLOWEST_SHOWN);
+  if (shown.length > 0) {
+    let longestMs = 0;
+    for (const exchange of shown) longestMs = Math.max(longestMs, exchange.durationMs);
+    lines.push(
+      "",
+      `### Slowest exchanges (${shown.length} of ${formatCount(summary.exchanges)})`,
+      "",
+    );
+    lines.push("| # | request | status | time | conn | phases | to scale |");
+    lines.push("|---:|---|---|---:|---:|---|---|");
+    for (const exchange of shown) {
+      const bar = phaseBar(exchange, longestMs, EXCHANGE_BAR_CHARS, false);
+      lines.push(
+        `| ${exchange.id} | ${cell(exchangeLabel(exchange))} | ${exchangeStatus(exchange)} | ${formatMs(exchange.durationMs)} | ${exchange.connection} | ${cell(phaseSummary(exchange.phases, false))} | \`${bar}\` |`,
+      );
+    }
+    lines.push("", `Key: ${layerLegend(chargedLayers(summary.byLayer), false)}`);
+  }
+
+  lines.push("", "### Assumed", "");
+  for (const line of assumedLines(analysis)) lines.push(`- ${line}`);
+  return `${lines.join("\n")}\n`;
+}
+
+function findingRow(finding: Finding, rank: number): string {
+  return `| ${rank} | ${finding.severity} | ${finding.layer} | ${cell(finding.title)} (\`${finding.kind}\`) | ${formatMs(finding.costMs)} | ${finding.count} | ${cell(evidenceText(finding))} |`;
+}
+
+/** Table cells hold one line and no unescaped pipe. */
+function cell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+}

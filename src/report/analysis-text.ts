@@ -1,0 +1,115 @@
+/**
+ * The `wirewhy analyze` terminal report: the verdict first (the headline), then where the time
+ * went (time by layer), why (the findings, failures first, with evidence and advice), what it
+ * looked like (the slowest exchanges as a waterfall), and what was assumed. A healthy capture
+ * gets one line and the counts. Renders an Analysis; computes nothing but the layout.
+ */
+import type { Analysis } from "../diagnose/types.ts";
+import { formatMs } from "./analysis-duration-text.ts";
+import { analysisIsHealthy } from "./analysis-health.ts";
+import { layerBar, layerBreakdown } from "./analysis-layer-bar.ts";
+import { pc } from "./colors.ts";
+import { findingLines } from "./finding-text.ts";
+import { formatCount } from "./units.ts";
+import { waterfallLines } from "./waterfall-text.ts";
+
+export interface AnalysisTextOptions {
+  /** Exchanges drawn in the waterfall (default 10; the Analysis holds at most its `slowest`). */
+  slowestShown?: number;
+  /** Findings printed in full (default 20; `--json` has every one). */
+  findingsShown?: number;
+}
+
+const DEFAULT_SLOWEST_SHOWN = 10;
+const DEFAULT_FINDINGS_SHOWN = 20;
+const LAYER_BAR_CHARS = 60;
+
+export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOptions = {}): string {
+  const lines: string[] = [];
+  const { capture, summary } = analysis;
+  const partial = partialLine(analysis);
+  if (analysisIsHealthy(analysis)) {
+    lines.push(`${pc.green("✓ healthy:")} ${summary.headline}`);
+    lines.push(pc.dim(`  ${capture.source}: ${countsLine(analysis)} · ${vantageLine(analysis)}`));
+    if (partial) lines.push(pc.yellow(`  ${partial}`));
+    const quiet = analysis.findings.length;
+    if (quiet > 0) {
+      lines.push(
+        pc.dim(
+          `  (${quiet} informational ${quiet === 1 ? "finding" : "findings"}: --json lists them)`,
+        ),
+      );
+    }
+    return `${lines.join("\n")}\n`;
+  }
+  lines.push(`${pc.bold("wirewhy analyze")} ${capture.source}`);
+  lines.push(pc.dim(`${countsLine(analysis)} · ${vantageLine(analysis)}`));
+  if (partial) lines.push(pc.yellow(partial));
+  lines.push("", pc.bold(summary.headline));
+
+  lines.push(
+    "",
+    `${pc.bold("Time by layer")} ${pc.dim(`${formatMs(summary.totalMs)} over ${formatCount(summary.exchanges)} ${summary.exchanges === 1 ? "exchange" : "exchanges"}`)}`,
+  );
+  if (summary.totalMs > 0) {
+    lines.push(`  ${layerBar(summary.byLayer, summary.totalMs, LAYER_BAR_CHARS)}`);
+    lines.push(`  ${layerBreakdown(summary.byLayer, summary.totalMs)}`);
+  } else lines.push(pc.dim("  (no exchange took any time)"));
+
+  const findingsShown = options.findingsShown ?? DEFAULT_FINDINGS_SHOWN;
+  lines.push("", pc.bold(`Findings (${analysis.findings.length})`));
+  analysis.findings.slice(0, findingsShown).forEach((finding, i) => {
+    if (i > 0) lines.push("");
+    lines.push(...findingLines(finding, { rank: i + 1 }));
+  });
+  const findingsLeft = analysis.findings.length - findingsShown;
+  if (findingsLeft > 0) lines.push(pc.dim(`  and ${findingsLeft} more (--json lists them)`));
+
+  const shown = analysis.exchanges.slice(0, options.slowestShown ?? DEFAULT_SLOWEST_SHOWN);
+  if (shown.length > 0) {
+    lines.push(
+      "",
+      `${pc.bold("Slowest exchanges")} ${pc.dim(`(${shown.length} of ${formatCount(summary.exchanges)}, each bar from its first byte, to one scale)`)}`,
+    );
+    lines.push(...waterfallLines(shown));
+  }
+
+  lines.push("", pc.bold("Assumed"));
+  for (const line of assumedLines(analysis)) lines.push(`  · ${line}`);
+  return `${lines.join("\n")}\n`;
+}
+
+/** "pcap, 62 packets over 840 ms, 2 connections, 21 exchanges". */
+export function countsLine(analysis: Analysis): string {
+  const { capture, summary } = analysis;
+  return [
+    `${capture.format}, ${formatCount(capture.packets)} packets over ${formatMs(capture.durationMs)}`,
+    `${formatCount(summary.connections)} ${summary.connections === 1 ? "connection" : "connections"}`,
+    `${formatCount(summary.exchanges)} ${summary.exchanges === 1 ? "exchange" : "exchanges"}`,
+  ].join(", ");
+}
+
+/** "vantage loopback (95% sure)". */
+export function vantageLine(analysis: Analysis): string {
+  const { vantage } = analysis;
+  return `vantage ${vantage.kind} (${Math.round(vantage.confidence * 100)}% sure)`;
+}
+
+/** Says that the report covers only part of the capture, and where reading stopped. */
+export function partialLine(analysis: Analysis): string | null {
+  const { capture } = analysis;
+  if (!capture.partial) return null;
+  const stop = capture.warnings.find((w) => w.offsetBytes !== undefined);
+  const where = stop ? ` (reading stopped at byte ${stop.offsetBytes}: ${stop.code})` : "";
+  return `⚠ partial: the analysis covers the first ${formatCount(capture.packets)} packets${where}`;
+}
+
+/** The vantage and its evidence, then the analysis's own assumptions. */
+export function assumedLines(analysis: Analysis): string[] {
+  const { vantage } = analysis;
+  const why = vantage.evidence.length > 0 ? `: ${vantage.evidence.join("; ")}` : "";
+  return [
+    `captured at the ${vantage.kind} vantage, ${Math.round(vantage.confidence * 100)}% sure${why}`,
+    ...analysis.assumptions,
+  ];
+}

@@ -1,13 +1,6 @@
-/**
- * Lab: a bandwidth bottleneck. The server's link sends at most RATE_KBIT (a token-bucket filter,
- * tc tbf, on its veth: what a slow access link or a rate-limited VM does). A download then runs at
- * that rate however fast both ends are: throughput plateaus at the link rate, and the queue in
- * front of the link adds delay.
- */
-import http from "node:http";
+import { bodyServer } from "../body-server.ts";
 import { fromPort, serverPort, withPayload } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
-import { forever, listenOnFreePort } from "../listen.ts";
 import { runIn } from "../netns.ts";
 import type { Lab } from "../types.ts";
 import { retransmissions } from "./packet-loss.ts";
@@ -108,16 +101,7 @@ and the RTT rises under load (queueing). Duration = size / rate: make the respon
   },
 
   agents: {
-    async server(params, io) {
-      const body = Buffer.alloc(DOWNLOAD_BYTES, 0x62);
-      const server = http.createServer((req, res) => {
-        req.resume();
-        res.setHeader("content-length", body.length);
-        res.end(body);
-      });
-      io.emit("ready", { port: await listenOnFreePort(server, { host: String(params.host) }) });
-      return forever();
-    },
+    server: bodyServer(DOWNLOAD_BYTES, 0x62),
 
     async client(params) {
       const outcome = await httpRequest({

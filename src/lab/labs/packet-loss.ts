@@ -8,10 +8,10 @@
  * retransmission timeout (RFC 6298; Linux's minimum RTO is 200 ms).
  */
 import http from "node:http";
+import { bodyServer } from "../body-server.ts";
 import { fromPort, serverPort, withPayload } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
 import type { LabPacket } from "../lab-packet.ts";
-import { forever, listenOnFreePort } from "../listen.ts";
 import { runIn } from "../netns.ts";
 import type { Lab } from "../types.ts";
 
@@ -121,16 +121,7 @@ interface error counters, a saturated queue).`,
   },
 
   agents: {
-    async server(params, io) {
-      const body = Buffer.alloc(FILE_BYTES, 0x63);
-      const server = http.createServer((req, res) => {
-        req.resume();
-        res.setHeader("content-length", body.length);
-        res.end(body);
-      });
-      io.emit("ready", { port: await listenOnFreePort(server, { host: String(params.host) }) });
-      return forever();
-    },
+    server: bodyServer(FILE_BYTES, 0x63),
 
     async client(params, io) {
       const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });

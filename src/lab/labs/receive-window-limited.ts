@@ -1,19 +1,7 @@
-/**
- * Lab: a transfer limited by the receiver's window. The client's kernel is configured with a tiny
- * TCP receive buffer (net.ipv4.tcp_rmem, a per-namespace sysctl, max RMEM_MAX_BYTES), while its
- * app reads as fast as data comes. The server can have at most one advertised window in flight
- * (RFC 9293 §3.8.6), so each round trip delivers one window: throughput = rwnd / RTT, far below
- * what the path carries, with no loss and no zero window.
- *
- * Layer: client-os. The buffer is the receiving host's OS configuration here (the sysctl); had the
- * app set SO_RCVBUF itself, the same capture would be the client app's doing; the capture alone
- * cannot tell these apart, so the finding names the receiver's OS and says to check both.
- */
-import http from "node:http";
 import { TcpFlag } from "../../decode/types.ts";
+import { bodyServer } from "../body-server.ts";
 import { fromPort, hasFlags, serverPort, toPort, withPayload } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
-import { forever, listenOnFreePort } from "../listen.ts";
 import { setSysctl } from "../netns.ts";
 import type { Lab } from "../types.ts";
 
@@ -100,16 +88,7 @@ Layer: the receiver's OS here (a sysctl); if the app set SO_RCVBUF, it is the ap
   },
 
   agents: {
-    async server(params, io) {
-      const body = Buffer.alloc(DOWNLOAD_BYTES, 0x64);
-      const server = http.createServer((req, res) => {
-        req.resume();
-        res.setHeader("content-length", body.length);
-        res.end(body);
-      });
-      io.emit("ready", { port: await listenOnFreePort(server, { host: String(params.host) }) });
-      return forever();
-    },
+    server: bodyServer(DOWNLOAD_BYTES, 0x64),
 
     async client(params) {
       const outcome = await httpRequest({

@@ -1,15 +1,8 @@
-/**
- * Lab: a client that stops reading. It asks for a 1 MiB response, reads the first bytes, and then
- * does not read for PAUSE_MS. Its kernel's receive buffer fills, the advertised window falls to 0
- * (RFC 9293 §3.8.6), the server's kernel stops sending and probes the window (persist timer),
- * and the transfer resumes only when the client app reads again.
- */
-import http from "node:http";
 import net from "node:net";
 import { TcpFlag } from "../../decode/types.ts";
+import { bodyServer } from "../body-server.ts";
 import { hasFlags, ms, serverPort, toPort } from "../capture-queries.ts";
 import type { LabPacket } from "../lab-packet.ts";
-import { forever, listenOnFreePort } from "../listen.ts";
 import type { Lab } from "../types.ts";
 
 const RESPONSE_BYTES = 1024 * 1024;
@@ -58,16 +51,7 @@ network's fault. Look for a blocked event loop, slow consumer, or back-pressure 
   },
 
   agents: {
-    async server(params, io) {
-      const body = Buffer.alloc(RESPONSE_BYTES, 0x61);
-      const server = http.createServer((req, res) => {
-        req.resume();
-        res.setHeader("content-length", body.length);
-        res.end(body);
-      });
-      io.emit("ready", { port: await listenOnFreePort(server, { host: String(params.host) }) });
-      return forever();
-    },
+    server: bodyServer(RESPONSE_BYTES, 0x61),
 
     async client(params) {
       const socket = net.connect({ host: String(params.host), port: Number(params.port) });

@@ -24,7 +24,12 @@ export type PhaseName =
   /** First → last response byte (download). */
   | "response"
   /** Time on an idle connection before this request: the client had nothing to send. */
-  | "idle";
+  | "idle"
+  /**
+   * A linked DNS response → the SYN of the connection it resolved: the client had the address and
+   * had not connected yet (its own scheduling, or a connection pool's work).
+   */
+  | "client-gap";
 
 export interface Phase {
   name: PhaseName;
@@ -76,8 +81,39 @@ export type ExchangeOutcome =
   /** Bytes the capture missed inside the exchange. */
   | "gap";
 
+export interface ExchangeTls {
+  /** SNI from the ClientHello ("" when absent). */
+  serverName: string;
+  /** ALPN protocols the client offered, and the one the server chose when visible (≤ TLS 1.2). */
+  alpnOffered: string[];
+  alpn: string;
+  /** Negotiated version (0x0304 = TLS 1.3), 0 when no ServerHello was seen; and its name. */
+  version: number;
+  versionName: string;
+  resumed: boolean;
+  /** Server flights the client waited for before it could send data. */
+  handshakeRoundTrips: number;
+  handshakeComplete: boolean;
+}
+
+export interface ExchangeDns {
+  transport: "udp" | "tcp";
+  id: number;
+  qtypeName: string;
+  rcodeName: string;
+  retries: number;
+  /** What the client waited (first query → response), and tshark's dns.time (first query to the
+   * answering server → response); -1 when unanswered. */
+  latencyMs: number;
+  serverLatencyMs: number;
+  addresses: string[];
+}
+
 export interface Exchange {
-  /** 0-based, in order of the request's first byte. */
+  /**
+   * 0-based, in the order the exchanges were emitted: when each completed (its response ended,
+   * or its connection did). Sort by startMs for the order of the requests.
+   */
   id: number;
   protocol: ExchangeProtocol;
   /** The connection's id in `wirewhy conns` (tcp.stream); -1 for DNS over UDP. */
@@ -92,6 +128,18 @@ export interface Exchange {
   startMs: number;
   durationMs: number;
   phases: Phase[];
+  /** The vantage the charges assumed (the connection's, from the tcp stage). */
+  vantage?: VantageKind;
+  /** The round trip the charges used: the handshake's iRTT, else the least data→ACK RTT. */
+  rttMs?: number | null;
+  /** The id of the DNS exchange whose time the "dns" phase repeats (do not count it twice). */
+  dnsExchangeId?: number;
+  /** Interim (1xx) responses folded into this exchange's response (HTTP only). */
+  interimResponses?: number;
+  /** TLS handshake facts (protocol "tls", or HTTP over a connection that began with TLS). */
+  tls?: ExchangeTls;
+  /** DNS facts (protocol "dns"). */
+  dns?: ExchangeDns;
 }
 
 /**
@@ -128,4 +176,4 @@ export interface PassObserver {
 import type { PacketRecord } from "../capture/types.ts";
 import type { PacketView } from "../decode/types.ts";
 import type { DnsTransaction } from "../proto/dns/dns-transaction.ts";
-import type { ConnectionSummary } from "../tcp/types.ts";
+import type { ConnectionSummary, VantageKind } from "../tcp/types.ts";

@@ -1,0 +1,777 @@
+/**
+ * The exchange stage's state for one TCP connection (one tcp.stream): its StreamReassembler and
+ * ProtocolDispatcher, the handshake times, and the pairing of what the parsers report into
+ * exchanges (HTTP/1 requests with their responses, HTTP/2 streams, TLS or generic turns).
+ *
+ * Each exchange is emitted as soon as it is complete; after the client's ACK of its last response
+ * byte when that comes soon (one exchange waits at most, and never past the next one or the end of
+ * the connection). When both directions have ended the parsers and the reassembler are dropped;
+ * the small remainder goes when the tcp stage finalizes the connection.
+ */
+import type { PacketView } from "../decode/types.ts";
+import { TcpFlag } from "../decode/types.ts";
+import { formatIpWords } from "../model/ip-text.ts";
+import type { AckPoint } from "../proto/ack-history.ts";
+import { DnsTracker } from "../proto/dns/dns-tracker.ts";
+import type { HttpMessage } from "../proto/http1/http1-message.ts";
+import type { Http2StreamMessage } from "../proto/http2/http2-message.ts";
+import type { ProtoMessage } from "../proto/proto-message.ts";
+import { ProtocolDispatcher } from "../proto/protocol-dispatcher.ts";
+import type { StreamProtocol } from "../proto/protocol-sniff.ts";
+import { StreamReassembler } from "../proto/stream-reassembler.ts";
+import type { TlsSessionMessage } from "../proto/tls/tls-message.ts";
+import { tlsVersionName } from "../proto/tls/tls-names.ts";
+import { TlsParser } from "../proto/tls/tls-parser.ts";
+import type { TurnMessage } from "../proto/turns/turn-message.ts";
+import type {
+  ProtoAnomaly,
+  ProtoSink,
+  StreamConsumer,
+  StreamDir,
+  StreamEndReason,
+} from "../proto/types.ts";
+import type { Connection } from "../tcp/connection.ts";
+import type { ConnectionSummary, VantageKind } from "../tcp/types.ts";
+import { connectionVantage } from "../tcp/vantage.ts";
+import type { DnsLink } from "./dns-links.ts";
+import type { ExchangeEmitter } from "./exchange-emitter.ts";
+import type { ChargeContext } from "./phase-charges.ts";
+import { PhaseTimeline } from "./phase-timeline.ts";
+import type {
+  Exchange,
+  ExchangeOutcome,
+  ExchangeProtocol,
+  ExchangeResponse,
+  ExchangeTls,
+} from "./types.ts";
+
+const ALL_PROTOCOLS: ReadonlySet<StreamProtocol> = new Set([
+  "http1",
+  "http2",
+  "tls",
+  "dns",
+  "generic",
+]);
+/** DNS over TCP (RFC 7766): its connections get a DnsTracker of their own. */
+const DNS_PORT = 53;
+/**
+ * HTTP/1 responses that arrived before their request was complete (a server answering early, e.g.
+ * 413 before the body) wait for it; more than this and the oldest is given up on.
+ */
+const MAX_EARLY_RESPONSES = 16;
+
+function readWord(bytes: Uint8Array, o: number): number {
+  return ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
+}
+
+/** One side of an exchange as the builder needs it: bytes and the times of its first/last byte. */
+interface Side {
+  bytes: number;
+  firstFrame: number;
+  firstMs: number;
+  lastFrame: number;
+  lastMs: number;
+}
+
+interface BuildArgs {
+  protocol: ExchangeProtocol;
+  method: string;
+  target: string;
+  host: string;
+  request: Side | null;
+  response: Side | null;
+  status: number;
+  outcome: ExchangeOutcome;
+  /** Where a request without response stopped waiting (the end of the connection). */
+  endMs: number;
+  endFrame: number;
+  /** Data direction-1 stream offset just past the response, for the covering ACK; -1 none. */
+  responseEndOffset: number;
+  interimResponses: number;
+  /** A TLS connection with no application data: the "tls" phase runs to endMs. */
+  handshakeOnly: boolean;
+}
+
+export class ConnectionExchanges implements StreamConsumer, ProtoSink {
+  readonly stream: number;
+  private conn: Connection | undefined;
+  private readonly clientIsA: boolean;
+  private readonly emitter: ExchangeEmitter;
+  private reassembler: StreamReassembler | undefined;
+  private dispatcher: ProtocolDispatcher | undefined;
+  private dnsTracker: DnsTracker | undefined;
+  /** Both directions ended: parsers and reassembler are gone. */
+  closed = false;
+  private endedDirs = 0;
+
+  // ── handshake (times in ms since the capture's first packet) ──
+  private firstSynFrame = 0;
+  private firstSynMs = 0;
+  /** The last SYN before the SYN/ACK: the one that was answered. */
+  private answeredSynMs = 0;
+  private synAckSeen = false;
+  private handshakeAckFrame = 0;
+  private handshakeAckMs = 0;
+  private dnsLink: DnsLink | undefined = undefined;
+
+  // ── ends ──
+  lastFrame = 0;
+  lastMs = 0;
+  private rstFrame = 0;
+  private rstMs = 0;
+  private serverEndReason: StreamEndReason | undefined = undefined;
+  private serverEndFrame = 0;
+  private serverEndMs = 0;
+
+  // ── pairing ──
+  private exchangeIndex = 0;
+  private prevEndMs = 0;
+  private prevEndFrame = 0;
+  private readonly pendingRequests: HttpMessage[] = [];
+  private readonly earlyResponses: HttpMessage[] = [];
+  private interimCount = 0;
+  private interimBytes = 0;
+  private pendingTurn: TurnMessage | undefined = undefined;
+  /** The exchange waiting for the client's ACK of its last response byte. */
+  private held: Exchange | undefined = undefined;
+  private heldAckOffset = -1;
+  private readonly ackPoint: AckPoint = { frame: 0, timeMs: 0, ackOffsetBytes: 0 };
+
+  // ── charging, decided at the first exchange ──
+  private vantage: VantageKind | undefined = undefined;
+  private rttMs: number | null = null;
+  private clientText = "";
+  private serverText = "";
+
+  constructor(conn: Connection, clientIsA: boolean, emitter: ExchangeEmitter) {
+    this.stream = conn.stream;
+    this.conn = conn;
+    this.clientIsA = clientIsA;
+    this.emitter = emitter;
+    const serverPort = clientIsA ? conn.portB : conn.portA;
+    let client: string | undefined;
+    let server: string | undefined;
+    if (serverPort === DNS_PORT) {
+      this.dnsTracker = new DnsTracker(this);
+      client = this.endpointText(true);
+      server = this.endpointText(false);
+    }
+    this.dispatcher = new ProtocolDispatcher({
+      sink: this,
+      protocols: ALL_PROTOCOLS,
+      serverPort,
+      ...(this.dnsTracker !== undefined ? { dns: this.dnsTracker, client, server } : {}),
+    });
+    this.reassembler = new StreamReassembler(this);
+  }
+
+  /** True when the packet in `view` was sent by this connection's client. */
+  isFromClient(view: PacketView): boolean {
+    const c = this.conn;
+    if (c === undefined) return false;
+    const b = view.bytes;
+    const o = view.ipSrcOffset;
+    let fromA = view.srcPort === c.portA && readWord(b, o) === c.a0;
+    if (fromA && c.ipVersion === 6) {
+      fromA =
+        readWord(b, o + 4) === c.a1 && readWord(b, o + 8) === c.a2 && readWord(b, o + 12) === c.a3;
+    }
+    return fromA === this.clientIsA;
+  }
+
+  /** One TCP packet of the connection, after the tcp stage analysed it. */
+  onPacket(view: PacketView, frame: number, timeMs: number, fromClient: boolean): void {
+    this.lastFrame = frame;
+    this.lastMs = timeMs;
+    const flags = view.tcpFlags;
+    if (flags & TcpFlag.SYN) this.onSynFlag(flags, frame, timeMs, fromClient);
+    const conn = this.conn;
+    if (this.handshakeAckFrame === 0 && conn !== undefined && conn.handshakeAckFrame === frame) {
+      this.handshakeAckFrame = frame;
+      this.handshakeAckMs = timeMs;
+    }
+    if (flags & TcpFlag.RST && this.rstFrame === 0) {
+      this.rstFrame = frame;
+      this.rstMs = timeMs;
+    }
+    const r = this.reassembler;
+    if (r === undefined) return;
+    const dir: StreamDir = fromClient ? 0 : 1;
+    const seq = view.tcpSeq >>> 0;
+    if (flags & TcpFlag.SYN) r.onSyn(dir, seq);
+    const wireLen = view.payloadLenBytes > 0 ? view.payloadLenBytes : 0;
+    // Data on a SYN (TCP Fast Open) starts after the SYN's own sequence number.
+    const dataSeq = flags & TcpFlag.SYN ? (seq + 1) >>> 0 : seq;
+    if (wireLen > 0 && this.wantsData) {
+      const at = view.payloadOffset;
+      const payload = view.bytes.subarray(at, at + view.payloadCapturedBytes);
+      r.onSegment(dir, dataSeq, payload, frame, timeMs, wireLen);
+    }
+    if (flags & TcpFlag.ACK) {
+      r.onAck(dir, view.tcpAck >>> 0, frame, timeMs);
+      if (dir === 0 && this.held !== undefined) this.releaseHeldIfAcked();
+    }
+    if (flags & TcpFlag.FIN) r.onFin(dir, (dataSeq + wireLen) >>> 0, frame, timeMs);
+    if (flags & TcpFlag.RST) r.onRst(dir, frame, timeMs);
+    if (this.endedDirs === 2) this.close();
+  }
+
+  private onSynFlag(flags: number, frame: number, timeMs: number, fromClient: boolean): void {
+    if (flags & TcpFlag.ACK) {
+      if (!fromClient) this.synAckSeen = true;
+      return;
+    }
+    if (!fromClient) return;
+    if (this.firstSynFrame === 0) {
+      this.firstSynFrame = frame;
+      this.firstSynMs = timeMs;
+      const links = this.emitter.links;
+      if (links.size > 0) {
+        this.dnsLink = links.take(this.addressOf(true), this.addressOf(false), timeMs);
+      }
+    }
+    if (!this.synAckSeen) this.answeredSynMs = timeMs;
+  }
+
+  /**
+   * The tcp stage finalized the connection (closed and idle, port reused, end of capture): ends
+   * the streams and emits what is left. `summary` gives the vantage and RTT when no exchange has
+   * asked for them yet.
+   */
+  finish(summary: ConnectionSummary): void {
+    if (this.vantage === undefined) {
+      this.vantage = summary.vantage.kind;
+      this.rttMs = summary.handshake.irttMs ?? summary.toServer.ackRtt?.minMs ?? null;
+    }
+    if (this.clientText === "") {
+      this.clientText = this.endpointText(true);
+      this.serverText = this.endpointText(false);
+    }
+    if (!this.closed) this.reassembler?.close(this.lastFrame, this.lastMs);
+    this.close();
+    this.conn = undefined;
+  }
+
+  // ── StreamConsumer: the reassembler's output, passed to the dispatcher ──
+
+  get wantsData(): boolean {
+    return this.dispatcher !== undefined && this.dispatcher.wantsData;
+  }
+
+  onData(dir: StreamDir, bytes: Uint8Array, offset: number, frame: number, timeMs: number): void {
+    this.dispatcher?.onData(dir, bytes, offset, frame, timeMs);
+  }
+
+  onGap(dir: StreamDir, offset: number, len: number, frame: number, timeMs: number): void {
+    this.dispatcher?.onGap(dir, offset, len, frame, timeMs);
+  }
+
+  onEnd(
+    dir: StreamDir,
+    reason: StreamEndReason,
+    offset: number,
+    frame: number,
+    timeMs: number,
+  ): void {
+    if (dir === 1) {
+      this.serverEndReason = reason;
+      this.serverEndFrame = frame;
+      this.serverEndMs = timeMs;
+    }
+    this.endedDirs++;
+    this.dispatcher?.onEnd(dir, reason, offset, frame, timeMs);
+  }
+
+  // ── ProtoSink: what the parsers report ──
+
+  message(m: ProtoMessage): void {
+    switch (m.protocol) {
+      case "http1":
+        if (m.kind === "request") this.onHttpRequest(m);
+        else this.onHttpResponse(m);
+        return;
+      case "http2":
+        if (m.kind === "stream") this.onHttp2Stream(m);
+        return;
+      case "tls":
+        if (m.kind === "turn") this.onTurn(m);
+        else this.onTlsSession(m);
+        return;
+      case "generic":
+        this.onTurn(m);
+        return;
+      case "dns":
+        this.emitter.dnsTransaction(m, this.stream);
+        return;
+    }
+  }
+
+  anomaly(a: ProtoAnomaly): void {
+    this.emitter.anomaly(a);
+  }
+
+  // ── HTTP/1 ──
+
+  private onHttpRequest(m: HttpMessage): void {
+    const early = this.earlyResponses.findIndex((r) => r.requestIndex === m.index);
+    if (early >= 0) {
+      const [response] = this.earlyResponses.splice(early, 1);
+      this.emitHttp(m, response);
+      return;
+    }
+    this.pendingRequests.push(m);
+  }
+
+  private onHttpResponse(m: HttpMessage): void {
+    // 1xx are folded into the final response; 101 Switching Protocols is final for HTTP/1.
+    if (m.informational && m.framing !== "switch") {
+      this.interimCount++;
+      this.interimBytes += m.headerBytes;
+      return;
+    }
+    const pending = this.pendingRequests;
+    if (m.requestIndex < 0) {
+      this.emitHttp(null, m);
+      return;
+    }
+    // Requests before the answered one got none (FIFO pairing, RFC 9112 §9.3.2).
+    while (pending.length > 0 && pending[0].index < m.requestIndex) {
+      this.emitHttp(pending.shift() as HttpMessage, null);
+    }
+    if (pending.length > 0 && pending[0].index === m.requestIndex) {
+      this.emitHttp(pending.shift() as HttpMessage, m);
+      return;
+    }
+    this.earlyResponses.push(m);
+    if (this.earlyResponses.length > MAX_EARLY_RESPONSES) {
+      this.emitHttp(null, this.earlyResponses.shift() as HttpMessage);
+    }
+  }
+
+  private emitHttp(request: HttpMessage | null, response: HttpMessage | null): void {
+    const interim = this.interimCount;
+    const interimBytes = this.interimBytes;
+    this.interimCount = 0;
+    this.interimBytes = 0;
+    const req = request === null ? null : httpSide(request);
+    const res = response === null ? null : httpSide(response);
+    if (res !== null) res.bytes += interimBytes;
+    let outcome: ExchangeOutcome = "complete";
+    if (response === null) outcome = this.unansweredOutcome();
+    else if (response.bodyGapBytes > 0 || (request !== null && request.bodyGapBytes > 0)) {
+      outcome = "gap";
+    } else if (!response.complete) outcome = this.cutOutcome();
+    this.build({
+      protocol: "http1",
+      method: request?.method ?? response?.requestMethod ?? "",
+      target: request?.target ?? "",
+      host: request?.host ?? "",
+      request: req,
+      response: res,
+      status: response?.status ?? 0,
+      outcome,
+      endMs: this.endMs(),
+      endFrame: this.endFrame(),
+      responseEndOffset: response?.endOffsetBytes ?? -1,
+      interimResponses: interim,
+      handshakeOnly: false,
+    });
+  }
+
+  // ── HTTP/2 ──
+
+  private onHttp2Stream(s: Http2StreamMessage): void {
+    const hasRequest = s.requestFirstFrame >= 0;
+    const hasResponse = s.responseFirstFrame >= 0;
+    if (!hasRequest && !hasResponse) return;
+    const req: Side | null = hasRequest
+      ? {
+          bytes: s.requestHeaderBytes + s.requestDataBytes,
+          firstFrame: s.requestFirstFrame,
+          firstMs: s.requestFirstTimeMs,
+          lastFrame: s.requestEndFrame >= 0 ? s.requestEndFrame : s.requestFirstFrame,
+          lastMs: s.requestEndFrame >= 0 ? s.requestEndTimeMs : s.requestFirstTimeMs,
+        }
+      : null;
+    const res: Side | null = hasResponse
+      ? {
+          bytes: s.responseHeaderBytes + s.responseDataBytes,
+          firstFrame: s.responseFirstFrame,
+          firstMs: s.responseFirstTimeMs,
+          lastFrame: s.responseEndFrame >= 0 ? s.responseEndFrame : s.responseFirstFrame,
+          lastMs: s.responseEndFrame >= 0 ? s.responseEndTimeMs : s.responseFirstTimeMs,
+        }
+      : null;
+    let outcome: ExchangeOutcome = "complete";
+    if (s.resetBy !== -1) outcome = "reset";
+    else if (!hasResponse) outcome = this.unansweredOutcome();
+    else if (!s.complete) outcome = this.cutOutcome();
+    this.build({
+      protocol: "http2",
+      method: s.method,
+      target: s.path,
+      host: s.authority,
+      request: req,
+      response: res,
+      status: s.status,
+      outcome,
+      endMs: this.endMs(),
+      endFrame: this.endFrame(),
+      responseEndOffset: -1,
+      interimResponses: s.informationalCount,
+      handshakeOnly: false,
+    });
+  }
+
+  // ── TLS and generic turns ──
+
+  private onTurn(t: TurnMessage): void {
+    if (t.dir === 0) {
+      if (this.pendingTurn !== undefined) this.emitTurns(this.pendingTurn, null);
+      this.pendingTurn = t;
+      return;
+    }
+    const request = this.pendingTurn;
+    this.pendingTurn = undefined;
+    // TLS 1.3 servers send NewSessionTicket records right after the handshake, before any request:
+    // without keys they look like data but answer nothing.
+    if (request === undefined && t.protocol === "tls" && this.exchangeIndex === 0) return;
+    this.emitTurns(request ?? null, t);
+  }
+
+  private emitTurns(request: TurnMessage | null, response: TurnMessage | null): void {
+    const protocol = (request ?? response)?.protocol ?? "generic";
+    let outcome: ExchangeOutcome = "complete";
+    if (response === null) outcome = this.unansweredOutcome();
+    else if (response.gapBytes > 0 || (request !== null && request.gapBytes > 0)) outcome = "gap";
+    const tls = protocol === "tls" ? this.tlsSession() : undefined;
+    this.build({
+      protocol,
+      method: "",
+      target: tls?.serverName ?? "",
+      host: tls?.serverName ?? "",
+      request: request === null ? null : turnSide(request),
+      response: response === null ? null : turnSide(response),
+      status: 0,
+      outcome,
+      endMs: this.endMs(),
+      endFrame: this.endFrame(),
+      responseEndOffset: response?.endOffsetBytes ?? -1,
+      interimResponses: 0,
+      handshakeOnly: false,
+    });
+  }
+
+  /** The session comes when the connection ended: a handshake with no data still is an exchange. */
+  private onTlsSession(s: TlsSessionMessage): void {
+    if (this.exchangeIndex > 0 || !s.clientHelloSeen || this.pendingTurn !== undefined) return;
+    this.build({
+      protocol: "tls",
+      method: "",
+      target: s.serverName,
+      host: s.serverName,
+      request: {
+        bytes: 0,
+        firstFrame: s.clientHelloFrame,
+        firstMs: s.clientHelloTimeMs,
+        lastFrame: s.clientHelloFrame,
+        lastMs: s.clientHelloTimeMs,
+      },
+      response: null,
+      status: 0,
+      outcome: this.unansweredOutcome(),
+      endMs: this.endMs(),
+      endFrame: this.endFrame(),
+      responseEndOffset: -1,
+      interimResponses: 0,
+      handshakeOnly: true,
+    });
+  }
+
+  private tlsSession(): TlsSessionMessage | undefined {
+    const parser = this.dispatcher?.parser;
+    return parser instanceof TlsParser ? parser.session : undefined;
+  }
+
+  // ── building ──
+
+  /** Why a request got no response: a RST, the capture's end, else the server closed. */
+  private unansweredOutcome(): ExchangeOutcome {
+    if (this.rstFrame > 0) return "reset";
+    if (this.serverEndReason === undefined || this.serverEndReason === "close") return "truncated";
+    return "no-response";
+  }
+
+  /** Why a response was cut short. */
+  private cutOutcome(): ExchangeOutcome {
+    if (this.rstFrame > 0) return "reset";
+    return "truncated";
+  }
+
+  private endMs(): number {
+    if (this.rstFrame > 0) return this.rstMs;
+    return this.serverEndReason !== undefined ? this.serverEndMs : this.lastMs;
+  }
+
+  private endFrame(): number {
+    if (this.rstFrame > 0) return this.rstFrame;
+    return this.serverEndReason !== undefined ? this.serverEndFrame : this.lastFrame;
+  }
+
+  private build(a: BuildArgs): void {
+    const index = this.exchangeIndex++;
+    const first = index === 0;
+    const req = a.request;
+    const res = a.response;
+    const reqFirstMs = req !== null ? req.firstMs : (res as Side).firstMs;
+    const reqFirstFrame = req !== null ? req.firstFrame : (res as Side).firstFrame;
+    const session = first ? this.tlsSession() : undefined;
+    let tl: PhaseTimeline;
+    let dnsExchangeId = -1;
+    if (first && this.firstSynFrame > 0) {
+      const link = this.dnsLink;
+      if (link !== undefined) {
+        const tx = link.tx;
+        dnsExchangeId = link.exchangeId;
+        tl = new PhaseTimeline(tx.queryTimeMs);
+        tl.add("dns", tx.responseTimeMs, tx.queryFrame, tx.responseFrame);
+        tl.add("client-gap", this.firstSynMs, tx.responseFrame, this.firstSynFrame);
+      } else {
+        tl = new PhaseTimeline(this.firstSynMs);
+      }
+      const ackFrame = this.handshakeAckFrame;
+      tl.add(
+        "connect",
+        ackFrame > 0 ? this.handshakeAckMs : reqFirstMs,
+        this.firstSynFrame,
+        ackFrame > 0 ? ackFrame : reqFirstFrame,
+      );
+      this.prevEndFrame = ackFrame > 0 ? ackFrame : this.firstSynFrame;
+      this.prevEndMs = tl.endMs;
+    } else if (first) {
+      tl = new PhaseTimeline(reqFirstMs);
+    } else {
+      tl = new PhaseTimeline(Math.min(this.prevEndMs, reqFirstMs));
+    }
+    if (session !== undefined && session.clientHelloFrame > 0) {
+      tl.add("idle", session.clientHelloTimeMs, this.prevEndFrame, session.clientHelloFrame);
+      tl.add(
+        "tls",
+        a.handshakeOnly ? a.endMs : reqFirstMs,
+        session.clientHelloFrame,
+        a.handshakeOnly ? a.endFrame : reqFirstFrame,
+      );
+    } else {
+      tl.add("idle", reqFirstMs, this.prevEndFrame, reqFirstFrame);
+    }
+    let endFrame = reqFirstFrame;
+    if (req !== null && !a.handshakeOnly) {
+      tl.add("request", req.lastMs, req.firstFrame, req.lastFrame);
+      endFrame = req.lastFrame;
+    }
+    if (res !== null) {
+      tl.add("wait", res.firstMs, endFrame, res.firstFrame);
+      tl.add("response", res.lastMs, res.firstFrame, res.lastFrame);
+      endFrame = res.lastFrame;
+    } else if (!a.handshakeOnly) {
+      tl.add("wait", a.endMs, endFrame, a.endFrame);
+      endFrame = a.endFrame;
+    }
+    this.prevEndMs = tl.endMs;
+    this.prevEndFrame = endFrame;
+
+    const ctx = this.chargeContext(session);
+    const response: ExchangeResponse | null =
+      res === null
+        ? null
+        : {
+            status: a.status,
+            bytes: res.bytes,
+            firstFrame: res.firstFrame,
+            lastFrame: res.lastFrame,
+            ackFrame: 0,
+          };
+    const exchange: Exchange = {
+      id: -1,
+      protocol: a.protocol,
+      connection: this.stream,
+      index,
+      client: this.clientText,
+      server: this.serverText,
+      request: {
+        method: a.method,
+        target: a.target,
+        host: a.host,
+        bytes: req?.bytes ?? 0,
+        firstFrame: req?.firstFrame ?? 0,
+        lastFrame: req?.lastFrame ?? 0,
+      },
+      response,
+      outcome: a.outcome,
+      startMs: tl.startMs,
+      durationMs: tl.durationMs,
+      phases: tl.charged(ctx),
+      vantage: ctx.vantage,
+      rttMs: this.rttMs,
+    };
+    if (dnsExchangeId >= 0) exchange.dnsExchangeId = dnsExchangeId;
+    if (a.interimResponses > 0) exchange.interimResponses = a.interimResponses;
+    const tls = this.tlsSession();
+    if (tls !== undefined) exchange.tls = tlsFacts(tls);
+    this.hold(exchange, a.responseEndOffset);
+  }
+
+  private chargeContext(session: TlsSessionMessage | undefined): ChargeContext {
+    if (this.vantage === undefined) this.decideVantage();
+    if (this.clientText === "") {
+      this.clientText = this.endpointText(true);
+      this.serverText = this.endpointText(false);
+    }
+    const synRetryWaitMs =
+      this.firstSynFrame > 0 && this.answeredSynMs > this.firstSynMs
+        ? this.answeredSynMs - this.firstSynMs
+        : 0;
+    return {
+      vantage: this.vantage ?? "unknown",
+      rttMs: this.rttMs ?? 0,
+      synRetryWaitMs,
+      synAnswered: this.synAckSeen,
+      tlsRoundTrips: session?.handshakeRoundTrips ?? 0,
+    };
+  }
+
+  /** The tcp stage's vantage and RTT for this connection, as they stand now. */
+  private decideVantage(): void {
+    const c = this.conn;
+    if (c === undefined) {
+      this.vantage = "unknown";
+      return;
+    }
+    const synToSynAckNs =
+      c.firstSynAckTimeNs >= 0 && c.synBeforeSynAckTimeNs >= 0
+        ? c.firstSynAckTimeNs - c.synBeforeSynAckTimeNs
+        : -1;
+    const synAckToAckNs =
+      c.handshakeAckTimeNs >= 0 && c.lastSynAckTimeNs >= 0
+        ? c.handshakeAckTimeNs - c.lastSynAckTimeNs
+        : -1;
+    this.vantage = connectionVantage(c, this.clientIsA, synToSynAckNs, synAckToAckNs).kind;
+    if (c.firstRttNs >= 0) {
+      this.rttMs = Math.round(c.firstRttNs) / 1e6;
+    } else {
+      const toServer = this.clientIsA ? c.ab : c.ba;
+      const toClient = this.clientIsA ? c.ba : c.ab;
+      const rtt = toServer.ackRtt.count > 0 ? toServer.ackRtt : toClient.ackRtt;
+      this.rttMs = rtt.count > 0 ? Math.round(rtt.minNs) / 1e6 : null;
+    }
+  }
+
+  private endpointText(client: boolean): string {
+    const c = this.conn;
+    if (c === undefined) return "";
+    const a = client === this.clientIsA;
+    return a
+      ? `${formatIpWords(c.ipVersion === 4 ? 4 : 6, c.a0, c.a1, c.a2, c.a3)} ${c.portA}`
+      : `${formatIpWords(c.ipVersion === 4 ? 4 : 6, c.b0, c.b1, c.b2, c.b3)} ${c.portB}`;
+  }
+
+  private addressOf(client: boolean): string {
+    const c = this.conn;
+    if (c === undefined) return "";
+    const a = client === this.clientIsA;
+    return a
+      ? formatIpWords(c.ipVersion === 4 ? 4 : 6, c.a0, c.a1, c.a2, c.a3)
+      : formatIpWords(c.ipVersion === 4 ? 4 : 6, c.b0, c.b1, c.b2, c.b3);
+  }
+
+  // ── the exchange waiting for its ACK ──
+
+  private hold(exchange: Exchange, responseEndOffset: number): void {
+    this.releaseHeld();
+    if (responseEndOffset < 0 || exchange.response === null || this.reassembler === undefined) {
+      this.emitter.emit(exchange);
+      return;
+    }
+    this.held = exchange;
+    this.heldAckOffset = responseEndOffset;
+    this.releaseHeldIfAcked();
+  }
+
+  private releaseHeldIfAcked(): void {
+    const r = this.reassembler;
+    if (r === undefined || this.held === undefined) return;
+    if (r.ackCovering(1, this.heldAckOffset, this.ackPoint)) this.releaseHeld();
+  }
+
+  private releaseHeld(): void {
+    const held = this.held;
+    if (held === undefined) return;
+    this.held = undefined;
+    const r = this.reassembler;
+    if (
+      held.response !== null &&
+      r !== undefined &&
+      r.ackCovering(1, this.heldAckOffset, this.ackPoint)
+    ) {
+      held.response.ackFrame = this.ackPoint.frame;
+    }
+    this.emitter.emit(held);
+  }
+
+  /** Emits what is left and drops the parsers: requests without responses, unpaired turns. */
+  private close(): void {
+    if (this.closed) return;
+    // The end of the streams made the parsers report their last messages (above); what is still
+    // unpaired gets no response.
+    while (this.pendingRequests.length > 0) {
+      this.emitHttp(this.pendingRequests.shift() as HttpMessage, null);
+    }
+    while (this.earlyResponses.length > 0) {
+      this.emitHttp(null, this.earlyResponses.shift() as HttpMessage);
+    }
+    if (this.pendingTurn !== undefined) {
+      const t = this.pendingTurn;
+      this.pendingTurn = undefined;
+      this.emitTurns(t, null);
+    }
+    this.releaseHeld();
+    this.closed = true;
+    this.dnsTracker?.finish();
+    this.dnsTracker = undefined;
+    this.reassembler = undefined;
+    this.dispatcher = undefined;
+  }
+}
+
+function httpSide(m: HttpMessage): Side {
+  return {
+    bytes: m.headerBytes + m.bodyBytes,
+    firstFrame: m.firstFrame,
+    firstMs: m.firstTimeMs,
+    lastFrame: m.lastFrame,
+    lastMs: m.lastTimeMs,
+  };
+}
+
+function turnSide(t: TurnMessage): Side {
+  return {
+    bytes: t.bytes,
+    firstFrame: t.firstFrame,
+    firstMs: t.firstTimeMs,
+    lastFrame: t.lastFrame,
+    lastMs: t.lastTimeMs,
+  };
+}
+
+function tlsFacts(s: TlsSessionMessage): ExchangeTls {
+  return {
+    serverName: s.serverName,
+    alpnOffered: s.alpnOffered,
+    alpn: s.alpn,
+    version: s.version,
+    versionName: s.version > 0 ? tlsVersionName(s.version) : "",
+    resumed: s.resumed,
+    handshakeRoundTrips: s.handshakeRoundTrips,
+    handshakeComplete: s.handshakeComplete,
+  };
+}

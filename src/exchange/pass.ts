@@ -1,0 +1,190 @@
+/**
+ * The single analysis pass: read → decode → tcp analysis → observers' onPacket → the packet's
+ * connection (reassembly, protocol parsers, exchange builder) or, for UDP, the DNS tracker →
+ * observers' onExchange / onConnection / onDns.
+ *
+ * Times are milliseconds since the capture's first packet (whatever its protocol). Memory follows
+ * the open connections: each exchange is handed out when complete and not kept; a connection's
+ * parsers go when both its directions end, the rest when the tcp stage finalizes it.
+ */
+import { readCapture } from "../capture/index.ts";
+import type { CaptureMeta, PacketRecord } from "../capture/types.ts";
+import { createPacketView, decodePacket, formatIp } from "../decode/index.ts";
+import { DnsTracker } from "../proto/dns/dns-tracker.ts";
+import { TcpAnalyzer } from "../tcp/analyzer.ts";
+import type { Connection } from "../tcp/connection.ts";
+import { decideRoles } from "../tcp/roles.ts";
+import type { ConnectionSummary, ConnectionsTotals } from "../tcp/types.ts";
+import { ConnectionExchanges } from "./connection-exchanges.ts";
+import { looksLikeDns, NOT_UNICAST_DNS_PORTS } from "./dns-sniff.ts";
+import { ExchangeEmitter } from "./exchange-emitter.ts";
+import type { PassObserver, PassPacket } from "./types.ts";
+
+export interface PassOptions {
+  maxPackets?: number;
+  observers?: PassObserver[];
+  /** UDP ports carrying DNS besides 53 (a lab's resolver listens on a random port). */
+  dnsPorts?: number[];
+  /**
+   * Also take UDP datagrams on other ports for DNS when they parse as a DNS query or response
+   * (dns-sniff.ts). Default true.
+   */
+  sniffDns?: boolean;
+}
+
+export interface PassResult {
+  capture: CaptureMeta;
+  /** Every TCP connection's summary, in tcp.stream order. */
+  connections: ConnectionSummary[];
+  totals: ConnectionsTotals;
+  /** How many exchanges were emitted. */
+  exchanges: number;
+  dnsTransactions: number;
+  /** Protocol anomalies by name (docs/protocols.md lists them). */
+  anomalies: Record<string, number>;
+}
+
+/** DNS's well-known port (RFC 1035 §4.2.1). */
+const DNS_PORT = 53;
+
+class Pass {
+  readonly emitter: ExchangeEmitter;
+  readonly analyzer: TcpAnalyzer;
+  readonly udpDns: DnsTracker;
+  private readonly view = createPacketView();
+  private readonly packet: PassPacket;
+  private readonly packetObservers: PassObserver[];
+  private readonly connectionObservers: PassObserver[];
+  private readonly states = new Map<number, ConnectionExchanges>();
+  private readonly dnsPorts: Set<number>;
+  private readonly sniffDns: boolean;
+  private lastConn: Connection | undefined = undefined;
+  private lastState: ConnectionExchanges | undefined = undefined;
+  private firstSec = Number.NaN;
+  private firstNsec = 0;
+
+  constructor(options: PassOptions) {
+    const observers = options.observers ?? [];
+    this.emitter = new ExchangeEmitter(observers);
+    this.udpDns = new DnsTracker(this.emitter);
+    this.packetObservers = observers.filter((o) => o.onPacket !== undefined);
+    this.connectionObservers = observers.filter((o) => o.onConnection !== undefined);
+    this.dnsPorts = new Set(options.dnsPorts ?? []);
+    this.dnsPorts.add(DNS_PORT);
+    this.sniffDns = options.sniffDns ?? true;
+    this.analyzer = new TcpAnalyzer({
+      seriesMaxPoints: 0,
+      onConnection: (summary) => this.onConnection(summary),
+    });
+    this.packet = {
+      record: undefined as unknown as PacketRecord,
+      view: this.view,
+      flags: 0,
+      dupAckNumber: 0,
+      connection: -1,
+      fromClient: false,
+      timeMs: 0,
+    };
+  }
+
+  onRecord(record: PacketRecord): void {
+    if (Number.isNaN(this.firstSec)) {
+      this.firstSec = record.tsSec;
+      this.firstNsec = record.tsNsec;
+    }
+    const timeMs = (record.tsSec - this.firstSec) * 1000 + (record.tsNsec - this.firstNsec) / 1e6;
+    const view = this.view;
+    decodePacket(record.linkType, record.dataView, record.originalLenBytes, view);
+    const flags = this.analyzer.onPacket(record, view);
+    const conn = this.analyzer.lastConnection;
+    const p = this.packet;
+    p.record = record;
+    p.flags = flags;
+    p.dupAckNumber = this.analyzer.lastDupAckNumber;
+    p.timeMs = timeMs;
+    let state: ConnectionExchanges | undefined;
+    if (conn !== undefined) {
+      state = conn === this.lastConn ? this.lastState : this.stateOf(conn);
+      p.connection = conn.stream;
+      p.fromClient = (state as ConnectionExchanges).isFromClient(view);
+    } else {
+      p.connection = -1;
+      p.fromClient = false;
+    }
+    const observers = this.packetObservers;
+    for (let i = 0; i < observers.length; i++) observers[i].onPacket?.(p);
+    if (state !== undefined) {
+      if (!state.closed) state.onPacket(view, record.frame, timeMs, p.fromClient);
+      return;
+    }
+    if (view.transport === "udp" && view.srcPort >= 0 && view.payloadOffset >= 0) {
+      if (view.ipIsFragment && view.ipFragmentOffsetBytes > 0) return;
+      this.onUdp(record.frame, timeMs);
+    }
+  }
+
+  private stateOf(conn: Connection): ConnectionExchanges {
+    let state = this.states.get(conn.stream);
+    if (state === undefined) {
+      state = new ConnectionExchanges(conn, decideRoles(conn).clientIsA, this.emitter);
+      this.states.set(conn.stream, state);
+    }
+    this.lastConn = conn;
+    this.lastState = state;
+    return state;
+  }
+
+  private onUdp(frame: number, timeMs: number): void {
+    const view = this.view;
+    const sp = view.srcPort;
+    const dp = view.dstPort;
+    const start = view.payloadOffset;
+    const end = start + view.payloadCapturedBytes;
+    const ports = this.dnsPorts;
+    if (!ports.has(sp) && !ports.has(dp)) {
+      if (!this.sniffDns) return;
+      if (NOT_UNICAST_DNS_PORTS.includes(sp) || NOT_UNICAST_DNS_PORTS.includes(dp)) return;
+      if (!looksLikeDns(view.bytes, start, end)) return;
+    }
+    const v = view.ipVersion;
+    if (v === 0) return;
+    const src = `${formatIp(view.bytes, view.ipSrcOffset, v)} ${sp}`;
+    const dst = `${formatIp(view.bytes, view.ipDstOffset, v)} ${dp}`;
+    this.udpDns.onMessage("udp", src, dst, view.bytes.subarray(start, end), frame, timeMs);
+  }
+
+  private onConnection(summary: ConnectionSummary): void {
+    const state = this.states.get(summary.stream);
+    if (state !== undefined) {
+      this.states.delete(summary.stream);
+      if (state === this.lastState) {
+        this.lastConn = undefined;
+        this.lastState = undefined;
+      }
+      state.finish(summary);
+    }
+    const observers = this.connectionObservers;
+    for (let i = 0; i < observers.length; i++) observers[i].onConnection?.(summary);
+  }
+}
+
+/** One pass over the capture at `source` (a file, or "-" for standard input). */
+export async function runPass(source: string, options: PassOptions = {}): Promise<PassResult> {
+  const pass = new Pass(options);
+  const capture = await readCapture(
+    source,
+    (record) => pass.onRecord(record),
+    options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {},
+  );
+  const { connections, totals } = pass.analyzer.finish();
+  pass.udpDns.finish();
+  const emitter = pass.emitter;
+  return {
+    capture,
+    connections,
+    totals,
+    exchanges: emitter.exchanges,
+    dnsTransactions: emitter.dnsTransactions,
+    anomalies: Object.fromEntries([...emitter.anomalies].sort()),
+  };
+}

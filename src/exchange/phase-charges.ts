@@ -1,0 +1,87 @@
+/**
+ * The exchange stage's default charging: which layers each phase's milliseconds go to, before the
+ * diagnose stage re-charges what a finding proves (docs/exchanges.md, "Charging").
+ *
+ * - dns → dns; client-gap, idle, request → client-app; response → server-app.
+ * - connect → network, except the wait caused by SYN retries: a SYN answered only after a retry
+ *   was most likely dropped by a full accept or SYN queue (the kernel drops it silently, the
+ *   client's retry timer resends it), so that wait goes to server-os; a SYN never answered is a
+ *   path or firewall problem as far as the capture can tell: network.
+ * - tls → one RTT of network per handshake round trip (each server flight the client waits for
+ *   crosses the path once each way), the rest server-app (key exchange, certificate signing).
+ * - wait → by vantage. At a client-side capture the last request byte → first response byte
+ *   includes one RTT of propagation (../shared/DESIGN.md, "The vantage point decides the
+ *   arithmetic"): min(wait, RTT) to network, the rest to server-app. A server-side or loopback
+ *   capture sees the server's time alone: all server-app. A middle or unknown vantage is charged
+ *   like a client-side one (the larger network share: the server is not blamed for the path).
+ */
+import type { Layer } from "../model/finding.ts";
+import type { VantageKind } from "../tcp/types.ts";
+import type { Phase } from "./types.ts";
+
+/** What the charges of one exchange's phases depend on. */
+export interface ChargeContext {
+  vantage: VantageKind;
+  /** Round trip in ms (the handshake's iRTT, else the least data→ACK RTT); 0 when unknown. */
+  rttMs: number;
+  /** First SYN → the SYN that was answered (0 without retries). */
+  synRetryWaitMs: number;
+  /** A SYN/ACK answered some SYN. */
+  synAnswered: boolean;
+  /** TLS server flights the client waited for. */
+  tlsRoundTrips: number;
+}
+
+/** Sub-nanosecond noise from float subtraction is not worth a second layer. */
+const NEGLIGIBLE_MS = 1e-9;
+
+/**
+ * Fills `phase.charges` and `phase.layer`. The split is `first` up to `firstMs`, the rest to
+ * `rest`; values sum to durationMs exactly (the rest is computed as a difference).
+ */
+function split(phase: Phase, first: Layer, firstMs: number, rest: Layer): void {
+  const d = phase.durationMs;
+  const a = firstMs <= 0 ? 0 : firstMs >= d ? d : firstMs;
+  const b = d - a;
+  if (first === rest || b <= NEGLIGIBLE_MS) {
+    phase.charges = { [first]: d };
+    phase.layer = first;
+    return;
+  }
+  if (a <= NEGLIGIBLE_MS) {
+    phase.charges = { [rest]: d };
+    phase.layer = rest;
+    return;
+  }
+  phase.charges = { [first]: a, [rest]: b };
+  phase.layer = a >= b ? first : rest;
+}
+
+export function chargePhase(phase: Phase, ctx: ChargeContext): void {
+  switch (phase.name) {
+    case "dns":
+      split(phase, "dns", phase.durationMs, "dns");
+      return;
+    case "client-gap":
+    case "idle":
+    case "request":
+      split(phase, "client-app", phase.durationMs, "client-app");
+      return;
+    case "response":
+      split(phase, "server-app", phase.durationMs, "server-app");
+      return;
+    case "connect":
+      split(phase, ctx.synAnswered ? "server-os" : "network", ctx.synRetryWaitMs, "network");
+      return;
+    case "tls":
+      split(phase, "network", ctx.rttMs * ctx.tlsRoundTrips, "server-app");
+      return;
+    case "wait":
+      if (ctx.vantage === "server-side" || ctx.vantage === "loopback") {
+        split(phase, "server-app", phase.durationMs, "server-app");
+      } else {
+        split(phase, "network", ctx.rttMs, "server-app");
+      }
+      return;
+  }
+}

@@ -9,8 +9,13 @@
  * The expected verdict: server-app think time (~900 ms over 3 requests, frames of the 3 slow
  * responses), and a connection refused by the server's OS. Needs root, ip, ethtool and tcpdump.
  *
+ * With --healthy it records examples/healthy-keep-alive.pcap instead: the same 20 requests, none
+ * of them slow (GET /api/report answers at once), and no refused connection: the capture the
+ * analyze tests expect to be reported as healthy in one line.
+ *
  *   npx tsx scripts/record-example.ts            # writes examples/slow-endpoint.pcap
- *   npx tsx scripts/record-example.ts OUT.pcap
+ *   npx tsx scripts/record-example.ts --healthy  # writes examples/healthy-keep-alive.pcap
+ *   npx tsx scripts/record-example.ts [--healthy] OUT.pcap
  *
  * (examples/loopback-http.pcap, the fuzz tests' seed, was recorded by the first version of this
  * script on the host's loopback: ten requests, one 300 ms, and one refused connection.)
@@ -62,14 +67,16 @@ const TCPDUMP_LISTENING_LIMIT_MS = 5_000;
 /** Lets the last FIN/ACKs reach tcpdump before it is stopped. */
 const SETTLE_MS = 200;
 
-if (process.argv[2] === "--traffic") await makeTraffic();
-else
-  await record(
-    process.argv[2] ?? fileURLToPath(new URL("../examples/slow-endpoint.pcap", import.meta.url)),
-  );
+const healthy = process.argv.includes("--healthy");
+const outArg = process.argv.slice(2).find((a) => !a.startsWith("--"));
+if (process.argv.includes("--traffic")) await makeTraffic(healthy);
+else {
+  const name = healthy ? "healthy-keep-alive.pcap" : "slow-endpoint.pcap";
+  await record(outArg ?? fileURLToPath(new URL(`../examples/${name}`, import.meta.url)), healthy);
+}
 
 /** The parent: namespace, tcpdump, the traffic in a child process inside the namespace, cleanup. */
-async function record(out: string): Promise<void> {
+async function record(out: string, healthy: boolean): Promise<void> {
   const netns = `wwex${process.pid}`;
   const run = (command: string, args: string[]) =>
     execFileSync(command, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -128,6 +135,7 @@ async function record(out: string): Promise<void> {
         "tsx",
         fileURLToPath(import.meta.url),
         "--traffic",
+        ...(healthy ? ["--healthy"] : []),
       ],
       { stdio: "inherit", cwd: fileURLToPath(new URL("..", import.meta.url)) },
     );
@@ -149,7 +157,7 @@ async function record(out: string): Promise<void> {
 }
 
 /** The child, inside the namespace: the server, the keep-alive client, the refused connection. */
-async function makeTraffic(): Promise<void> {
+async function makeTraffic(healthy: boolean): Promise<void> {
   const server = http.createServer((req, res) => {
     const path = req.url ?? "/";
     const body = Buffer.alloc(BODY_BYTES[path] ?? DEFAULT_BODY_BYTES, "x");
@@ -157,7 +165,7 @@ async function makeTraffic(): Promise<void> {
       res.writeHead(200, { "content-type": "text/plain", "content-length": body.length });
       res.end(body);
     };
-    if (path === SLOW_PATH) setTimeout(reply, SLOW_HANDLER_MS);
+    if (path === SLOW_PATH && !healthy) setTimeout(reply, SLOW_HANDLER_MS);
     else reply();
   });
   server.listen(SERVER_PORT, "127.0.0.1");
@@ -179,6 +187,12 @@ async function makeTraffic(): Promise<void> {
   }
   agent.destroy();
   await sleep(20);
+  if (!healthy) await refusedConnection();
+  server.close();
+}
+
+/** A connection attempt to the port where nothing listens: the kernel's RST/ACK answers it. */
+async function refusedConnection(): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const socket = net.connect(CLOSED_PORT, "127.0.0.1");
     socket.on("error", (error: NodeJS.ErrnoException) =>
@@ -186,5 +200,4 @@ async function makeTraffic(): Promise<void> {
     );
     socket.on("connect", () => reject(new Error(`something listens on port ${CLOSED_PORT}`)));
   });
-  server.close();
 }

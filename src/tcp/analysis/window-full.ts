@@ -23,7 +23,8 @@ export const windowFull: SegmentClassifier = {
     if (s.lenBytes === 0 || rev.winScale === WindowScale.UNKNOWN || rev.window < 0) return false;
     if ((s.tcpFlags & SYN_FIN_RST) !== 0) return false;
     const shift = rev.isFirstAck || rev.winScale === WindowScale.NONE ? 0 : rev.winScaleShift;
-    const windowEnd = (rev.lastAck + rev.window * 2 ** shift) >>> 0;
+    // rev.window is a 16-bit field and shift at most 14 (RFC 7323 §2.3): `<<` is exact here.
+    const windowEnd = (rev.lastAck + (rev.window << shift)) >>> 0;
     return (s.seq + s.lenBytes) >>> 0 === windowEnd;
   },
 };

@@ -199,7 +199,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const dir: StreamDir = fromClient ? 0 : 1;
     const seq = view.tcpSeq >>> 0;
     if (flags & TcpFlag.SYN) r.onSyn(dir, seq);
-    const wireLen = view.payloadLenBytes > 0 ? view.payloadLenBytes : 0;
+    const wireLen = Math.max(0, view.payloadLenBytes);
     // Data on a SYN (TCP Fast Open) starts after the SYN's own sequence number.
     const dataSeq = flags & TcpFlag.SYN ? (seq + 1) >>> 0 : seq;
     if (wireLen > 0 && this.wantsData) {
@@ -255,7 +255,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   // ── StreamConsumer: the reassembler's output, passed to the dispatcher ──
 
   get wantsData(): boolean {
-    return this.dispatcher !== undefined && this.dispatcher.wantsData;
+    return this.dispatcher?.wantsData === true;
   }
 
   onData(dir: StreamDir, bytes: Uint8Array, offset: number, frame: number, timeMs: number): void {
@@ -708,11 +708,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     if (held === undefined) return;
     this.held = undefined;
     const r = this.reassembler;
-    if (
-      held.response !== null &&
-      r !== undefined &&
-      r.ackCovering(1, this.heldAckOffset, this.ackPoint)
-    ) {
+    if (held.response !== null && r?.ackCovering(1, this.heldAckOffset, this.ackPoint)) {
       held.response.ackFrame = this.ackPoint.frame;
     }
     this.emitter.emit(held);

@@ -41,8 +41,9 @@ const NEGLIGIBLE_MS = 1e-9;
  */
 function split(phase: Phase, first: Layer, firstMs: number, rest: Layer): void {
   const d = phase.durationMs;
-  const a = firstMs <= 0 ? 0 : firstMs >= d ? d : firstMs;
-  const b = d - a;
+  // To the nanosecond, like every time of the stage.
+  const a = firstMs <= 0 ? 0 : Math.round(Math.min(firstMs, d) * 1e6) / 1e6;
+  const b = Math.round((d - a) * 1e6) / 1e6;
   if (first === rest || b <= NEGLIGIBLE_MS) {
     phase.charges = { [first]: d };
     phase.layer = first;

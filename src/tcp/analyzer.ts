@@ -410,7 +410,7 @@ export class TcpAnalyzer {
       }
       const segSeq = list.seq[i];
       if (seqGt(ack, segSeq) && seqGt(segNext, ack)) {
-        list.seq[i] = ack; // partly acknowledged
+        list.trimStart(i, ack); // partly acknowledged
         i++;
         continue;
       }

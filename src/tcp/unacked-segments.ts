@@ -19,6 +19,14 @@ export class UnackedSegments {
   timeNs: Float64Array = new Float64Array(INITIAL_CAPACITY);
   /** 1 when the range was sent more than once: an ACK of it gives no RTT sample (Karn). */
   ambiguous: Uint8Array = new Uint8Array(INITIAL_CAPACITY);
+  /**
+   * spanBytes()'s fold (earliest seq, latest nextSeq, in list order), kept up to date by add():
+   * appending continues the fold exactly, so it is recomputed only after a removal or a trim
+   * reorders or changes the list. Every data segment asks for it; ACKs change the list less often.
+   */
+  private spanValid = false;
+  private spanFirst = 0;
+  private spanLast = 0;
 
   add(seq: number, nextSeq: number, frame: number, timeNs: number, ambiguous: boolean): boolean {
     if (this.count >= MAX_UNACKED_SEGMENTS) return false;
@@ -29,7 +37,21 @@ export class UnackedSegments {
     this.frame[i] = frame;
     this.timeNs[i] = timeNs;
     this.ambiguous[i] = ambiguous ? 1 : 0;
+    if (i === 0) {
+      this.spanFirst = seq;
+      this.spanLast = nextSeq;
+      this.spanValid = true;
+    } else if (this.spanValid) {
+      if (seqLe(seq, this.spanFirst)) this.spanFirst = seq;
+      if (seqGt(nextSeq, this.spanLast)) this.spanLast = nextSeq;
+    }
     return true;
+  }
+
+  /** Moves the start of entry `i` up to `seq` (the entry was partly acknowledged). */
+  trimStart(i: number, seq: number): void {
+    this.seq[i] = seq;
+    this.spanValid = false;
   }
 
   /** Marks every tracked segment overlapping [seq, nextSeq) as sent twice. */
@@ -41,6 +63,7 @@ export class UnackedSegments {
 
   removeAt(i: number): void {
     const last = --this.count;
+    this.spanValid = false;
     // Order does not matter to any reader (they scan the whole list), so move the last entry in.
     if (i !== last) {
       this.seq[i] = this.seq[last];
@@ -63,22 +86,29 @@ export class UnackedSegments {
   /** Sequence span covered by the tracked segments (Wireshark's payload-based bytes in flight). */
   spanBytes(): number {
     if (this.count === 0) return 0;
-    let first = this.seq[0];
-    let last = this.nextSeq[0];
-    for (let i = 1; i < this.count; i++) {
-      if (seqLe(this.seq[i], first)) first = this.seq[i];
-      if (seqGt(this.nextSeq[i], last)) last = this.nextSeq[i];
+    if (!this.spanValid) {
+      let first = this.seq[0];
+      let last = this.nextSeq[0];
+      for (let i = 1; i < this.count; i++) {
+        if (seqLe(this.seq[i], first)) first = this.seq[i];
+        if (seqGt(this.nextSeq[i], last)) last = this.nextSeq[i];
+      }
+      this.spanFirst = first;
+      this.spanLast = last;
+      this.spanValid = true;
     }
-    return (last - first) >>> 0;
+    return (this.spanLast - this.spanFirst) >>> 0;
   }
 
   clear(): void {
     this.count = 0;
+    this.spanValid = false;
   }
 
   /** Drops the buffers of a finished connection. */
   release(): void {
     this.count = 0;
+    this.spanValid = false;
     this.seq = EMPTY_U32;
     this.nextSeq = EMPTY_U32;
     this.frame = EMPTY_F64;

@@ -203,8 +203,13 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     // Data on a SYN (TCP Fast Open) starts after the SYN's own sequence number.
     const dataSeq = flags & TcpFlag.SYN ? (seq + 1) >>> 0 : seq;
     if (wireLen > 0 && this.wantsData) {
-      const at = view.payloadOffset;
-      const payload = view.bytes.subarray(at, at + view.payloadCapturedBytes);
+      // A plain Uint8Array view: Buffer#subarray looks up the species constructor on every call.
+      const b = view.bytes;
+      const payload = new Uint8Array(
+        b.buffer,
+        b.byteOffset + view.payloadOffset,
+        view.payloadCapturedBytes,
+      );
       r.onSegment(dir, dataSeq, payload, frame, timeMs, wireLen);
     }
     if (flags & TcpFlag.ACK) {

@@ -4,7 +4,7 @@
  * acknowledge the other direction's data.
  */
 import { RttStats } from "./rtt-stats.ts";
-import { BoundedSeries } from "./series.ts";
+import { type BoundedSeries, boundedSeries } from "./series.ts";
 import { UnackedSegments } from "./unacked-segments.ts";
 
 /** Whether the window field of this direction is scaled (RFC 7323 §2). */
@@ -114,8 +114,8 @@ export class DirectionState {
   readonly receiveWindow: BoundedSeries;
 
   constructor(seriesMaxPoints: number) {
-    this.bytesInFlight = new BoundedSeries(seriesMaxPoints);
-    this.receiveWindow = new BoundedSeries(seriesMaxPoints);
+    this.bytesInFlight = boundedSeries(seriesMaxPoints);
+    this.receiveWindow = boundedSeries(seriesMaxPoints);
   }
 
   /**

@@ -4,8 +4,14 @@
  * Exact while a direction has at most RESERVOIR_SIZE samples (almost every connection); an
  * unbiased estimate beyond. The reservoir's generator is seeded, so results are reproducible.
  */
+import { Float64Slab } from "./float64-slab.ts";
 
 export const RESERVOIR_SIZE = 64;
+
+/** Reservoirs of every RttStats, reused as connections are released. */
+const reservoirs = new Float64Slab(RESERVOIR_SIZE);
+/** summary() sorts a copy of the reservoir here (summaries are built one at a time). */
+const sortScratch = new Float64Array(RESERVOIR_SIZE);
 
 export interface RttSummary {
   samples: number;
@@ -27,7 +33,7 @@ export class RttStats {
     if (this.count === 0 || ns < this.minNs) this.minNs = ns;
     if (this.count === 0 || ns > this.maxNs) this.maxNs = ns;
     this.count++;
-    if (this.reservoir === undefined) this.reservoir = new Float64Array(RESERVOIR_SIZE);
+    if (this.reservoir === undefined) this.reservoir = reservoirs.take();
     if (this.count <= RESERVOIR_SIZE) {
       this.reservoir[this.count - 1] = ns;
       return;
@@ -45,7 +51,9 @@ export class RttStats {
   summary(): RttSummary | undefined {
     if (this.count === 0 || this.reservoir === undefined) return undefined;
     const n = Math.min(this.count, RESERVOIR_SIZE);
-    const sorted = Array.from(this.reservoir.subarray(0, n)).sort((a, b) => a - b);
+    // A typed array sorts numerically without a comparator or a copy to a JS array.
+    sortScratch.set(this.reservoir.subarray(0, n));
+    const sorted = sortScratch.subarray(0, n).sort();
     return {
       samples: this.count,
       minMs: this.minNs / 1e6,
@@ -56,12 +64,13 @@ export class RttStats {
   }
 
   release(): void {
+    if (this.reservoir !== undefined) reservoirs.give(this.reservoir);
     this.reservoir = undefined;
   }
 }
 
 /** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: number[], p: number): number {
+function percentile(sorted: Float64Array, p: number): number {
   const rank = Math.max(1, Math.ceil(p * sorted.length));
   return sorted[rank - 1];
 }

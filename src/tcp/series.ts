@@ -61,3 +61,14 @@ export class BoundedSeries {
     this.values = undefined;
   }
 }
+
+/**
+ * The series of every direction when graphs are off (maxPoints 0): it never changes state, so one
+ * instance serves all, instead of two objects per direction of every connection.
+ */
+export const DISABLED_SERIES = new BoundedSeries(0);
+
+/** A series of at most `maxPoints` points, or the shared disabled one. */
+export function boundedSeries(maxPoints: number): BoundedSeries {
+  return maxPoints > 0 ? new BoundedSeries(maxPoints) : DISABLED_SERIES;
+}

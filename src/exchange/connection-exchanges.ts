@@ -362,10 +362,13 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const res = response === null ? null : httpSide(response);
     if (res !== null) res.bytes += interimBytes;
     let outcome: ExchangeOutcome = "complete";
+    const cut =
+      response !== null && (!response.complete || (request !== null && !request.complete));
     if (response === null) outcome = this.unansweredOutcome();
+    else if (cut && this.rstFrame > 0) outcome = "reset";
     else if (response.bodyGapBytes > 0 || (request !== null && request.bodyGapBytes > 0)) {
       outcome = "gap";
-    } else if (!response.complete) outcome = this.cutOutcome();
+    } else if (cut) outcome = this.cutOutcome();
     this.build({
       protocol: "http1",
       method: request?.method ?? response?.requestMethod ?? "",

@@ -1,0 +1,107 @@
+/**
+ * `wirewhy exchanges` as users run it: the table, the streamed JSON object, --filter, -c and
+ * standard input, and exit codes. Runs the TypeScript source (node --import tsx), so it tests this
+ * checkout whether or not dist/ was built.
+ */
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "node:test";
+import { repoRoot } from "../src/testing/corpus.ts";
+
+const EXAMPLE = "examples/loopback-http.pcap";
+const TIMEOUT_MS = 60_000;
+
+function run(
+  args: string[],
+  input?: Buffer,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(repoRoot, "src/cli/main.ts"), ...args],
+      {
+        cwd: repoRoot,
+        stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
+        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
+        timeout: TIMEOUT_MS,
+      },
+    );
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      stdout += c;
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => {
+      stderr += c;
+    });
+    child.on("error", reject);
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+    if (input && child.stdin) child.stdin.end(input);
+  });
+}
+
+test("exchanges: one row per exchange with its phases, then a count", async () => {
+  const r = await run(["exchanges", EXAMPLE]);
+  assert.equal(r.code, 0);
+  const lines = r.stdout.trimEnd().split("\n");
+  assert.equal(lines.length, 12);
+  assert.match(lines[0], /^\s+#\s+conn proto\s+request\s+status/);
+  assert.match(
+    lines[1],
+    /^\s+0\s+0 http1\s+GET \/\s+200\s+2\.8\s+65 B \/ 662 B\s+complete\s+connect 0\.1 · idle 1\.3 · wait 1\.4$/,
+  );
+  assert.match(lines[4], /GET \/slow\s+200\s+322 .* idle 21 · wait 301$/);
+  assert.equal(lines[11], "10 of 10 exchanges shown (0 DNS lookups) on 2 TCP connections");
+});
+
+test("exchanges --json: one object with every exchange and a summary", async () => {
+  const r = await run(["exchanges", "--json", "-r", EXAMPLE]);
+  assert.equal(r.code, 0);
+  const out = JSON.parse(r.stdout);
+  assert.equal(out.schema, "wirewhy.exchanges/1");
+  assert.equal(out.source, EXAMPLE);
+  assert.equal(out.exchanges.length, 10);
+  assert.deepEqual(out.exchanges[3].request, {
+    method: "GET",
+    target: "/slow",
+    host: "127.0.0.1:37965",
+    bytes: 69,
+    firstFrame: 12,
+    lastFrame: 12,
+  });
+  assert.deepEqual(out.summary, {
+    exchanges: 10,
+    dnsTransactions: 0,
+    connections: 2,
+    packets: 34,
+    anomalies: {},
+    shown: 10,
+  });
+});
+
+test("exchanges --filter picks by connection; a bad filter exits 2", async () => {
+  const none = await run(["exchanges", "--json", "--filter", "port 1", EXAMPLE]);
+  assert.equal(none.code, 0);
+  assert.equal(JSON.parse(none.stdout).exchanges.length, 0);
+  const all = await run(["exchanges", "--json", "--filter", "port 37965 and state SF", EXAMPLE]);
+  assert.equal(JSON.parse(all.stdout).exchanges.length, 10);
+  const bad = await run(["exchanges", "--filter", "port x", EXAMPLE]);
+  assert.equal(bad.code, 2);
+  assert.match(bad.stderr, /"x" is not a port/);
+});
+
+test("exchanges reads standard input and stops after -c packets", async () => {
+  const r = await run(
+    ["exchanges", "--json", "-c", "9", "-"],
+    readFileSync(join(repoRoot, EXAMPLE)),
+  );
+  assert.equal(r.code, 0);
+  const out = JSON.parse(r.stdout);
+  assert.deepEqual(
+    out.exchanges.map((x: { request: { target: string } }) => x.request.target),
+    ["/", "/a"],
+  );
+  assert.equal(out.summary.packets, 9);
+});

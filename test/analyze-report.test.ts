@@ -234,7 +234,11 @@ test("text report: headline, layer bar to scale, findings with evidence, waterfa
   assert.ok(row, text);
   assert.match(row, /#3 {2}GET \/api\/report +200 +304 ms +0 {2}█{40}$/);
   assert.ok(text.includes("idle 2.57 ms client-app · wait 301 ms server-app"));
-  assert.ok(text.includes("captured at the loopback vantage, 95% sure: every packet is 127.0.0.1"));
+  assert.ok(
+    text.endsWith(
+      "\nAssumed\n  · server think time counts from the last request byte to the first response byte\n",
+    ),
+  );
 });
 
 test("waterfall: phases by their charges to one scale; the legend names the layers drawn", () => {
@@ -286,7 +290,7 @@ test("markdown report: tables, glyph bars, no colour codes", () => {
     md,
   );
   assert.ok(md.includes("*What to do:* Start the service on port 9090"));
-  assert.ok(md.includes("### Assumed\n\n- captured at the loopback vantage, 95% sure"));
+  assert.ok(md.includes("### Assumed\n\n- server think time counts from the last request byte"));
 });
 
 test("a refused connection alone: the failure leads, no waterfall without exchanges", () => {
@@ -303,7 +307,12 @@ test("a refused connection alone: the failure leads, no waterfall without exchan
         headline: "The only connection attempt was refused: nothing listens on 127.0.0.1:9090.",
       },
       findings: [refused],
+      assumptions: [],
     }),
+  );
+  // Without assumptions of its own, the report still says which vantage it assumed.
+  assert.ok(
+    text.includes("  · captured at the loopback vantage, 95% sure: every packet is 127.0.0.1"),
   );
   assert.ok(text.includes("The only connection attempt was refused"));
   assert.ok(text.includes("(no exchange took any time)"));

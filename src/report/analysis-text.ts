@@ -104,12 +104,15 @@ export function partialLine(analysis: Analysis): string | null {
   return `⚠ partial: the analysis covers the first ${formatCount(capture.packets)} packets${where}`;
 }
 
-/** The vantage and its evidence, then the analysis's own assumptions. */
+/**
+ * What the analysis assumed, in its own words (the vantage with its evidence comes first, by the
+ * Analysis contract); the vantage alone when it listed nothing.
+ */
 export function assumedLines(analysis: Analysis): string[] {
+  if (analysis.assumptions.length > 0) return analysis.assumptions;
   const { vantage } = analysis;
   const why = vantage.evidence.length > 0 ? `: ${vantage.evidence.join("; ")}` : "";
   return [
     `captured at the ${vantage.kind} vantage, ${Math.round(vantage.confidence * 100)}% sure${why}`,
-    ...analysis.assumptions,
   ];
 }

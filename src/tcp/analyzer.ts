@@ -12,7 +12,7 @@
 import type { PacketRecord } from "../capture/types.ts";
 import type { PacketView } from "../decode/types.ts";
 import { TcpFlag } from "../decode/types.ts";
-import { RETRANSMISSION_CLASSIFIERS, SEGMENT_CLASSIFIERS } from "./analysis/index.ts";
+import { RETRANSMISSION_CLASSIFIERS, SEGMENT_CLASSIFIERS, segmentShape } from "./analysis/index.ts";
 import { OUT_OF_ORDER_DEFAULT_LIMIT_NS } from "./analysis/out-of-order.ts";
 import { tcpChecksumOk } from "./checksum.ts";
 import { Connection, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
@@ -234,14 +234,20 @@ export class TcpAnalyzer {
     if (lenBytes > 1 && (fwd.nextSeq - 1) >>> 0 === seq) notAdvanced = false;
     s.seqNotAdvanced = notAdvanced;
     s.outOfOrderLimitNs = conn.firstRttNs > 0 ? conn.firstRttNs : OUT_OF_ORDER_DEFAULT_LIMIT_NS;
+    // A classifier is called only for the shapes it can flag: each call here is megamorphic.
+    const shape = segmentShape(lenBytes, notAdvanced);
     for (let i = 0; i < SEGMENT_CLASSIFIERS.length; i++) {
       const c = SEGMENT_CLASSIFIERS[i];
-      if ((s.flags & c.skipIf) === 0 && c.classify(s)) s.flags |= c.flag;
+      if ((c.appliesTo & shape) !== 0 && (s.flags & c.skipIf) === 0 && c.classify(s)) {
+        s.flags |= c.flag;
+      }
     }
     if (lenBytes > 0 || tcpFlags & SYN_FIN) {
       for (let i = 0; i < RETRANSMISSION_CLASSIFIERS.length; i++) {
         const c = RETRANSMISSION_CLASSIFIERS[i];
-        if ((s.flags & c.skipIf) === 0 && c.classify(s)) s.flags |= c.flag;
+        if ((c.appliesTo & shape) !== 0 && (s.flags & c.skipIf) === 0 && c.classify(s)) {
+          s.flags |= c.flag;
+        }
       }
     }
     flags = s.flags;

@@ -15,11 +15,13 @@ import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import { seqGt } from "../seq32.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 export const ackedUnseen: SegmentClassifier = {
   name: "ackedUnseen",
   flag: AnalysisFlag.ACKED_UNSEEN,
   skipIf: 0,
+  appliesTo: SegmentShape.ANY,
   classify(s: Segment): boolean {
     const rev = s.rev;
     if (

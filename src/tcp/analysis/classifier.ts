@@ -14,5 +14,10 @@ export interface SegmentClassifier {
   readonly name: AnalysisFlagName;
   readonly flag: number;
   readonly skipIf: number;
+  /**
+   * SegmentShape bits of the segments this classifier can flag; it is not called for others.
+   * Must cover every segment for which `classify` could return true or change state.
+   */
+  readonly appliesTo: number;
   classify(s: Segment): boolean;
 }

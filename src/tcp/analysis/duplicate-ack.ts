@@ -14,6 +14,7 @@ import { TcpFlag } from "../../decode/types.ts";
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
@@ -24,6 +25,7 @@ export const duplicateAck: SegmentClassifier = {
     AnalysisFlag.ZERO_WINDOW_PROBE |
     AnalysisFlag.KEEP_ALIVE_ACK |
     AnalysisFlag.ZERO_WINDOW_PROBE_ACK,
+  appliesTo: SegmentShape.EMPTY,
   classify(s: Segment): boolean {
     const fwd = s.fwd;
     if (

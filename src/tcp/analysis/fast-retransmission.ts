@@ -10,6 +10,7 @@
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 /** Wireshark packet-tcp.c: a fast retransmission follows the last duplicate ACK within 20 ms. */
 export const FAST_RETRANSMISSION_WINDOW_NS = 20_000_000;
@@ -18,6 +19,7 @@ export const fastRetransmission: SegmentClassifier = {
   name: "fastRetransmission",
   flag: AnalysisFlag.FAST_RETRANSMISSION,
   skipIf: AnalysisFlag.KEEP_ALIVE | AnalysisFlag.SPURIOUS_RETRANSMISSION,
+  appliesTo: SegmentShape.NOT_ADVANCED,
   classify(s: Segment): boolean {
     if (!s.seqNotAdvanced) return false;
     const sinceAckNs = s.timeNs - s.rev.lastAckTimeNs;

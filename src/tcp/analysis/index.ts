@@ -27,6 +27,7 @@ import { zeroWindowProbe } from "./zero-window-probe.ts";
 import { zeroWindowProbeAck } from "./zero-window-probe-ack.ts";
 
 export type { SegmentClassifier } from "./classifier.ts";
+export { SegmentShape, segmentShape } from "./segment-shape.ts";
 
 /** Run on every TCP segment, in this order. */
 export const SEGMENT_CLASSIFIERS: readonly SegmentClassifier[] = [

@@ -9,6 +9,7 @@ import { TcpFlag } from "../../decode/types.ts";
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
@@ -16,6 +17,7 @@ export const keepAlive: SegmentClassifier = {
   name: "keepAlive",
   flag: AnalysisFlag.KEEP_ALIVE,
   skipIf: AnalysisFlag.ZERO_WINDOW_PROBE,
+  appliesTo: SegmentShape.EMPTY | SegmentShape.ONE_BYTE,
   classify(s: Segment): boolean {
     return (
       s.lenBytes <= 1 &&

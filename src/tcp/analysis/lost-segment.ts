@@ -10,11 +10,13 @@ import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import { seqGt } from "../seq32.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 export const lostSegment: SegmentClassifier = {
   name: "lostSegment",
   flag: AnalysisFlag.LOST_SEGMENT,
   skipIf: AnalysisFlag.ZERO_WINDOW_PROBE,
+  appliesTo: SegmentShape.ANY,
   classify(s: Segment): boolean {
     if (!s.fwd.hasNextSeq || !seqGt(s.seq, s.fwd.nextSeq) || (s.tcpFlags & TcpFlag.RST) !== 0) {
       return false;

@@ -12,6 +12,7 @@ import { TcpFlag } from "../../decode/types.ts";
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 /** Wireshark packet-tcp.c: the out-of-order window when the initial RTT is unknown. */
 export const OUT_OF_ORDER_DEFAULT_LIMIT_NS = 3_000_000;
@@ -23,6 +24,7 @@ export const outOfOrder: SegmentClassifier = {
     AnalysisFlag.KEEP_ALIVE |
     AnalysisFlag.SPURIOUS_RETRANSMISSION |
     AnalysisFlag.FAST_RETRANSMISSION,
+  appliesTo: SegmentShape.NOT_ADVANCED,
   classify(s: Segment): boolean {
     if (!s.seqNotAdvanced) return false;
     const sinceHighestNs = s.timeNs - s.fwd.nextSeqTimeNs;

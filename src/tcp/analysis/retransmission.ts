@@ -11,6 +11,7 @@
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 export const retransmission: SegmentClassifier = {
   name: "retransmission",
@@ -20,6 +21,7 @@ export const retransmission: SegmentClassifier = {
     AnalysisFlag.SPURIOUS_RETRANSMISSION |
     AnalysisFlag.FAST_RETRANSMISSION |
     AnalysisFlag.OUT_OF_ORDER,
+  appliesTo: SegmentShape.NOT_ADVANCED,
   classify(s: Segment): boolean {
     return s.seqNotAdvanced;
   },

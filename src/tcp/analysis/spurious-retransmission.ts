@@ -12,11 +12,13 @@ import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import { seqLe } from "../seq32.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 export const spuriousRetransmission: SegmentClassifier = {
   name: "spuriousRetransmission",
   flag: AnalysisFlag.SPURIOUS_RETRANSMISSION,
   skipIf: AnalysisFlag.KEEP_ALIVE,
+  appliesTo: SegmentShape.ONE_BYTE | SegmentShape.LONGER,
   classify(s: Segment): boolean {
     return (
       s.lenBytes > 0 &&

@@ -11,6 +11,7 @@ import { WindowScale } from "../direction-state.ts";
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
@@ -18,6 +19,7 @@ export const windowFull: SegmentClassifier = {
   name: "windowFull",
   flag: AnalysisFlag.WINDOW_FULL,
   skipIf: AnalysisFlag.ZERO_WINDOW_PROBE,
+  appliesTo: SegmentShape.ONE_BYTE | SegmentShape.LONGER,
   classify(s: Segment): boolean {
     const rev = s.rev;
     if (s.lenBytes === 0 || rev.winScale === WindowScale.UNKNOWN || rev.window < 0) return false;

@@ -10,6 +10,7 @@ import { TcpFlag } from "../../decode/types.ts";
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
@@ -17,6 +18,7 @@ export const zeroWindowProbeAck: SegmentClassifier = {
   name: "zeroWindowProbeAck",
   flag: AnalysisFlag.ZERO_WINDOW_PROBE_ACK,
   skipIf: AnalysisFlag.ZERO_WINDOW_PROBE | AnalysisFlag.KEEP_ALIVE_ACK,
+  appliesTo: SegmentShape.EMPTY,
   classify(s: Segment): boolean {
     return (
       s.lenBytes === 0 &&

@@ -8,11 +8,13 @@
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 export const zeroWindowProbe: SegmentClassifier = {
   name: "zeroWindowProbe",
   flag: AnalysisFlag.ZERO_WINDOW_PROBE,
   skipIf: 0,
+  appliesTo: SegmentShape.ONE_BYTE,
   classify(s: Segment): boolean {
     return s.lenBytes === 1 && s.fwd.hasNextSeq && s.seq === s.fwd.nextSeq && s.rev.window === 0;
   },

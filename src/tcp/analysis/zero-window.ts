@@ -8,6 +8,7 @@ import { TcpFlag } from "../../decode/types.ts";
 import { AnalysisFlag } from "../flags.ts";
 import type { Segment } from "../segment.ts";
 import type { SegmentClassifier } from "./classifier.ts";
+import { SegmentShape } from "./segment-shape.ts";
 
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
@@ -15,6 +16,7 @@ export const zeroWindow: SegmentClassifier = {
   name: "zeroWindow",
   flag: AnalysisFlag.ZERO_WINDOW,
   skipIf: AnalysisFlag.ZERO_WINDOW_PROBE,
+  appliesTo: SegmentShape.ANY,
   classify(s: Segment): boolean {
     return s.window === 0 && (s.tcpFlags & SYN_FIN_RST) === 0;
   },

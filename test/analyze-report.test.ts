@@ -224,7 +224,8 @@ test("text report: headline, layer bar to scale, findings with evidence, waterfa
   assert.ok(lines[second].includes("(server-think-time, 3×, 903 ms)"));
   assert.ok(
     text.includes(
-      "frames 49, 51, 66, 68, 80, 82 · connection 0 · exchanges 3, 8, 14 · 127.0.0.1:8080 · confidence 90%",
+      // The evidence wraps at 100 columns like the prose.
+      "      frames 49, 51, 66, 68, 80, 82 · connection 0 · exchanges 3, 8, 14 · 127.0.0.1:8080 ·\n      confidence 90%\n",
     ),
   );
   assert.ok(text.includes("frames 97, 98 · connection 1 · 127.0.0.1:9090 · confidence 100%"));
@@ -385,5 +386,46 @@ test("finding lines: a finding without evidence prints no evidence line", () => 
     "warning [server-app] HTTP 503 (http-server-error)",
     "      x",
     "      → y",
+  ]);
+});
+
+test("a kind already explained is printed briefly: title and evidence", () => {
+  const rtt = (endpoint: string, costMs: number, frame: number) =>
+    finding({
+      kind: "network-round-trips",
+      layer: "network",
+      severity: "info",
+      costMs,
+      endpoint,
+      title: `${costMs} ms of round trips`,
+      explanation: "Packets take time to cross the path.",
+      advice: "Reuse connections.",
+      evidence: { frames: [frame], connections: [frame] },
+    });
+  const text = renderAnalysisText({
+    ...slowEndpoint,
+    findings: [thinkTime, rtt("10.0.0.2:80", 155, 6), rtt("10.0.0.3:80", 84.5, 17)],
+  });
+  assert.equal(text.split("Packets take time to cross the path.").length, 2);
+  assert.ok(
+    text.includes(
+      " 3. info    [network] 84.5 ms of round trips (network-round-trips, 84.5 ms)\n      frame 17 · connection 17 · 10.0.0.3:80 · confidence 90%\n",
+    ),
+    text,
+  );
+});
+
+test("milliseconds: digits by magnitude, seconds from one second", async () => {
+  const { formatMs } = await import("../src/report/analysis-duration-text.ts");
+  assert.deepEqual([0, 0.004, 0.16, 2.569, 54.6, 905.2, 1450, 67403.061, 461770].map(formatMs), [
+    "0 ms",
+    "0.004 ms",
+    "0.16 ms",
+    "2.57 ms",
+    "54.6 ms",
+    "905 ms",
+    "1.45 s",
+    "67.4 s",
+    "462 s",
   ]);
 });

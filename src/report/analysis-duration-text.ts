@@ -8,6 +8,8 @@ const MS_PER_SECOND = 1000;
 export function formatMs(ms: number): string {
   if (ms === 0) return "0 ms";
   const magnitude = Math.abs(ms);
+  if (magnitude >= 100 * MS_PER_SECOND) return `${(ms / MS_PER_SECOND).toFixed(0)} s`;
+  if (magnitude >= 10 * MS_PER_SECOND) return `${(ms / MS_PER_SECOND).toFixed(1)} s`;
   if (magnitude >= MS_PER_SECOND) return `${(ms / MS_PER_SECOND).toFixed(2)} s`;
   if (magnitude >= 100) return `${ms.toFixed(0)} ms`;
   if (magnitude >= 10) return `${ms.toFixed(1)} ms`;

@@ -8,6 +8,7 @@ import type { Analysis } from "../diagnose/types.ts";
 import { formatMs } from "./analysis-duration-text.ts";
 import { analysisIsHealthy } from "./analysis-health.ts";
 import { layerBar, layerBreakdown } from "./analysis-layer-bar.ts";
+import { wrapWords } from "./analysis-word-wrap.ts";
 import { pc } from "./colors.ts";
 import { findingLines } from "./finding-text.ts";
 import { formatCount } from "./units.ts";
@@ -23,6 +24,8 @@ export interface AnalysisTextOptions {
 const DEFAULT_SLOWEST_SHOWN = 10;
 const DEFAULT_FINDINGS_SHOWN = 20;
 const LAYER_BAR_CHARS = 60;
+/** The prose is wrapped for a 100-column terminal. */
+const REPORT_WIDTH_CHARS = 100;
 
 export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOptions = {}): string {
   const lines: string[] = [];
@@ -58,9 +61,11 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
 
   const findingsShown = options.findingsShown ?? DEFAULT_FINDINGS_SHOWN;
   lines.push("", pc.bold(`Findings (${analysis.findings.length})`));
+  const explained = new Set<string>();
   analysis.findings.slice(0, findingsShown).forEach((finding, i) => {
     if (i > 0) lines.push("");
-    lines.push(...findingLines(finding, { rank: i + 1 }));
+    lines.push(...findingLines(finding, { rank: i + 1, brief: explained.has(finding.kind) }));
+    explained.add(finding.kind);
   });
   const findingsLeft = analysis.findings.length - findingsShown;
   if (findingsLeft > 0) lines.push(pc.dim(`  and ${findingsLeft} more (--json lists them)`));
@@ -75,7 +80,11 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
   }
 
   lines.push("", pc.bold("Assumed"));
-  for (const line of assumedLines(analysis)) lines.push(`  · ${line}`);
+  for (const assumption of assumedLines(analysis)) {
+    wrapWords(assumption, REPORT_WIDTH_CHARS - 4).forEach((line, i) => {
+      lines.push(`${i === 0 ? "  · " : "    "}${line}`);
+    });
+  }
   return `${lines.join("\n")}\n`;
 }
 

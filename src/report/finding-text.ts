@@ -6,13 +6,19 @@
 import type { Finding, Severity } from "../model/finding.ts";
 import { formatMs } from "./analysis-duration-text.ts";
 import { layerName } from "./analysis-layer-style.ts";
+import { wrapWords } from "./analysis-word-wrap.ts";
 import { pc } from "./colors.ts";
 
 export interface FindingTextOptions {
   /** 1-based place in the report's order, printed before the finding. */
   rank?: number;
-  /** Columns the explanation and advice are wrapped to (default 100). */
+  /** Columns the explanation, advice and evidence are wrapped to (default 100). */
   widthChars?: number;
+  /**
+   * Only the title and the evidence: for a finding whose kind the report has already explained
+   * (a grouped kind appears once per server endpoint, with the same mechanism and advice).
+   */
+  brief?: boolean;
 }
 
 const SEVERITY_MARK: Record<Severity, string> = {
@@ -25,6 +31,8 @@ const DEFAULT_WIDTH_CHARS = 100;
 const INDENT = "      ";
 /** Grouped findings keep the worst occurrences' frames; a line of them stays readable. */
 const MAX_FRAMES_SHOWN = 12;
+/** A fact such as a long URL is clipped on the terminal; the JSON has it whole. */
+const MAX_FACT_CHARS = 60;
 
 export function findingLines(finding: Finding, options: FindingTextOptions = {}): string[] {
   const rank = options.rank === undefined ? "" : `${String(options.rank).padStart(2)}. `;
@@ -34,12 +42,14 @@ export function findingLines(finding: Finding, options: FindingTextOptions = {})
     `${rank}${SEVERITY_MARK[finding.severity]} [${layerName(finding.layer)}] ${pc.bold(finding.title)} ${pc.dim(`(${finding.kind}${times}${cost})`)}`,
   ];
   const width = (options.widthChars ?? DEFAULT_WIDTH_CHARS) - INDENT.length;
-  for (const line of wrapWords(finding.explanation, width)) lines.push(`${INDENT}${line}`);
-  wrapWords(finding.advice, width - 2).forEach((line, i) => {
-    lines.push(`${INDENT}${i === 0 ? pc.dim("→ ") : "  "}${line}`);
-  });
-  const evidence = evidenceText(finding);
-  if (evidence.length > 0) lines.push(`${INDENT}${pc.dim(evidence)}`);
+  if (options.brief !== true) {
+    for (const line of wrapWords(finding.explanation, width)) lines.push(`${INDENT}${line}`);
+    wrapWords(finding.advice, width - 2).forEach((line, i) => {
+      lines.push(`${INDENT}${i === 0 ? pc.dim("→ ") : "  "}${line}`);
+    });
+  }
+  for (const line of wrapWords(evidenceText(finding), width))
+    lines.push(`${INDENT}${pc.dim(line)}`);
   return lines;
 }
 
@@ -56,7 +66,12 @@ export function evidenceText(finding: Finding): string {
   }
   if (finding.endpoint) parts.push(finding.endpoint);
   if (facts) {
-    for (const [name, value] of Object.entries(facts)) parts.push(`${name}=${value}`);
+    for (const [name, value] of Object.entries(facts)) {
+      const text = String(value);
+      parts.push(
+        `${name}=${text.length > MAX_FACT_CHARS ? `${text.slice(0, MAX_FACT_CHARS - 1)}…` : text}`,
+      );
+    }
   }
   if (parts.length > 0) parts.push(`confidence ${Math.round(finding.confidence * 100)}%`);
   return parts.join(" · ");
@@ -70,19 +85,4 @@ function listed(values: readonly number[]): string {
   if (values.length <= MAX_FRAMES_SHOWN) return values.join(", ");
   const more = values.length - MAX_FRAMES_SHOWN;
   return `${values.slice(0, MAX_FRAMES_SHOWN).join(", ")} and ${more} more`;
-}
-
-/** Greedy word wrap; a word longer than the width gets a line of its own. */
-function wrapWords(text: string, widthChars: number): string[] {
-  const lines: string[] = [];
-  let line = "";
-  for (const word of text.split(/\s+/)) {
-    if (word.length === 0) continue;
-    if (line.length > 0 && line.length + 1 + word.length > widthChars) {
-      lines.push(line);
-      line = word;
-    } else line = line.length > 0 ? `${line} ${word}` : word;
-  }
-  if (line.length > 0) lines.push(line);
-  return lines;
 }

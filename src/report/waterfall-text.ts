@@ -21,6 +21,9 @@ export interface WaterfallOptions {
 const DEFAULT_BAR_CHARS = 40;
 const LABEL_CHARS = 30;
 const SHORTER_THAN_A_CELL = "·";
+const INDENT = "        ";
+/** The phase lines under a row stay within a 100-column terminal. */
+const SUMMARY_CHARS = 100 - INDENT.length;
 
 export function waterfallLines(
   exchanges: readonly Exchange[],
@@ -46,9 +49,11 @@ export function waterfallLines(
     lines.push(
       `${id}  ${label} ${failed && color ? pc.red(status) : status} ${formatMs(exchange.durationMs).padStart(9)} ${conn}  ${phaseBar(exchange, longestMs, barChars, color)}`,
     );
-    lines.push(`${" ".repeat(8)}${phaseSummary(exchange.phases, color)}`);
+    for (const line of phaseSummaryLines(exchange.phases, SUMMARY_CHARS, color)) {
+      lines.push(`${INDENT}${line}`);
+    }
   }
-  lines.push(`${" ".repeat(8)}${layerLegend(layersShown(exchanges), color)}`);
+  lines.push(`${INDENT}${layerLegend(layersShown(exchanges), color)}`);
   return lines;
 }
 
@@ -102,13 +107,36 @@ export function phaseBar(
  * layer charged most of it.
  */
 export function phaseSummary(phases: readonly Phase[], color = pc.isColorSupported): string {
-  const parts: string[] = [];
+  return phaseSummaryLines(phases, Number.POSITIVE_INFINITY, color)[0] ?? "";
+}
+
+/** The phase summary broken into lines of at most `widthChars` visible characters. */
+export function phaseSummaryLines(
+  phases: readonly Phase[],
+  widthChars: number,
+  color = pc.isColorSupported,
+): string[] {
+  const lines: string[] = [];
+  let line = "";
+  let visibleChars = 0;
   for (const phase of phases) {
     if (phase.durationMs <= 0) continue;
-    parts.push(`${phase.name} ${formatMs(phase.durationMs)} ${layerName(phase.layer, color)}`);
+    const head = `${phase.name} ${formatMs(phase.durationMs)} `;
+    const partChars = head.length + phase.layer.length;
+    const part = `${head}${layerName(phase.layer, color)}`;
+    if (visibleChars > 0 && visibleChars + SEPARATOR.length + partChars > widthChars) {
+      lines.push(line);
+      line = "";
+      visibleChars = 0;
+    }
+    line = visibleChars > 0 ? `${line}${SEPARATOR}${part}` : part;
+    visibleChars += (visibleChars > 0 ? SEPARATOR.length : 0) + partChars;
   }
-  return parts.join(" · ");
+  if (visibleChars > 0) lines.push(line);
+  return lines;
 }
+
+const SEPARATOR = " · ";
 
 function layersShown(exchanges: readonly Exchange[]): Layer[] {
   const seen = new Set<Layer>();

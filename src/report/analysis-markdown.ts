@@ -63,10 +63,19 @@ export function renderAnalysisMarkdown(
       lines.push(findingRow(finding, i + 1));
     });
     lines.push("");
+    // Each kind's mechanism and advice once: grouped kinds repeat them per server endpoint.
+    const explainedAt = new Map<string, number>();
     analysis.findings.forEach((finding, i) => {
-      lines.push(
-        `${i + 1}. **${cell(finding.title)}** ${finding.explanation} *What to do:* ${finding.advice}`,
-      );
+      const first = explainedAt.get(finding.kind);
+      if (first === undefined) {
+        explainedAt.set(finding.kind, i + 1);
+        lines.push(
+          `${i + 1}. **${cell(finding.title)}** ${finding.explanation} *What to do:* ${finding.advice}`,
+        );
+      } else
+        lines.push(
+          `${i + 1}. **${cell(finding.title)}** The same mechanism and advice as ${first}.`,
+        );
     });
   }
 

@@ -15,7 +15,7 @@ import { TcpFlag } from "../decode/types.ts";
 import { RETRANSMISSION_CLASSIFIERS, SEGMENT_CLASSIFIERS, segmentShape } from "./analysis/index.ts";
 import { OUT_OF_ORDER_DEFAULT_LIMIT_NS } from "./analysis/out-of-order.ts";
 import { tcpChecksumOk } from "./checksum.ts";
-import { Connection, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
+import { Connection, FlowSide, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
 import type { DirectionState } from "./direction-state.ts";
 import { WindowScale } from "./direction-state.ts";
 import { EndpointState } from "./endpoint-state.ts";
@@ -95,6 +95,8 @@ export class TcpAnalyzer {
   private nowNs = 0;
   packets = 0;
   tcpPackets = 0;
+  /** The connection of the last TCP packet, kept across non-TCP packets (lookup shortcut). */
+  private recent: Connection | undefined = undefined;
   /** The connection of the last TCP packet (for the packets command), undefined after non-TCP. */
   lastConnection: Connection | undefined = undefined;
   /** Duplicate-ACK number of the last packet (0 when not a duplicate ACK). */
@@ -135,13 +137,29 @@ export class TcpAnalyzer {
     const d3 = v6 ? readWord(bytes, dOff + 12) : 0;
     const sport = view.srcPort;
     const dport = view.dstPort;
-    const hash = flowHash(s0, s1, s2, s3, sport, d0, d1, d2, d3, dport);
     const tcpFlags = view.tcpFlags;
     const seq = view.tcpSeq >>> 0;
 
+    // Most packets belong to the previous packet's connection (a transfer's segments and ACKs
+    // come in runs): check it before hashing the tuple.
     const table = this.table;
-    let conn = table.find(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport, hash);
-    let fromA = table.lastFromA;
+    const recent = this.recent;
+    const side =
+      recent !== undefined && recent.id >= 0
+        ? recent.packetSide(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport)
+        : FlowSide.NONE;
+    let conn: Connection | undefined;
+    let fromA: boolean;
+    let hash: number;
+    if (side !== FlowSide.NONE) {
+      conn = recent;
+      fromA = side === FlowSide.FROM_A;
+      hash = (recent as Connection).hash;
+    } else {
+      hash = flowHash(s0, s1, s2, s3, sport, d0, d1, d2, d3, dport);
+      conn = table.find(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport, hash);
+      fromA = table.lastFromA;
+    }
     let flags = 0;
     if (conn === undefined) {
       conn = this.newConnection(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport, hash);
@@ -182,6 +200,7 @@ export class TcpAnalyzer {
       }
     }
     this.lastConnection = conn;
+    this.recent = conn;
     conn.packets++;
     conn.lastFrame = record.frame;
     conn.lastTimeNs = timeNs;

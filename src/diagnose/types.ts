@@ -61,4 +61,6 @@ export interface AnalyzeOptions {
   slowest?: number;
   /** Stop after this many packets. */
   maxPackets?: number;
+  /** UDP ports carrying DNS besides 53 (e.g. a local resolver on a random port). */
+  dnsPorts?: number[];
 }

@@ -1,0 +1,81 @@
+/**
+ * analyzeCapture: a capture file in, the verdict out (Analysis, schema wirewhy.analysis/1). One
+ * pass (src/exchange runPass) with the diagnose stage as its observer; memory follows the open
+ * connections and the `slowest` exchanges kept, not the capture's size (unless `all`).
+ */
+import { runPass } from "../exchange/pass.ts";
+import { analysisAssumptions } from "./assumptions.ts";
+import { Diagnosis } from "./diagnosis.ts";
+import { headline } from "./headline.ts";
+import { roundMs } from "./ms-text.ts";
+import { ANALYSIS_SCHEMA, type Analysis, type AnalyzeOptions } from "./types.ts";
+
+/** Exchanges listed by default (issue 5: "the slowest 100 by default"). */
+export const DEFAULT_SLOWEST = 100;
+
+export async function analyzeCapture(
+  source: string,
+  options: AnalyzeOptions = {},
+): Promise<Analysis> {
+  const keep =
+    options.all === true ? Number.POSITIVE_INFINITY : (options.slowest ?? DEFAULT_SLOWEST);
+  const diagnosis = new Diagnosis({ keepExchanges: keep });
+  const result = await runPass(source, {
+    observers: [diagnosis],
+    ...(options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {}),
+    ...(options.dnsPorts !== undefined ? { dnsPorts: options.dnsPorts } : {}),
+  });
+  const { findings, slowExchanges } = diagnosis.finish();
+  const capture = result.capture;
+  const partial = capture.stoppedEarly;
+  const exchanges = diagnosis.slowest.sorted();
+  const failures = diagnosis.failedExchanges + diagnosis.failedConnections;
+  const byLayer = diagnosis.byLayer;
+  for (const layer of Object.keys(byLayer) as (keyof typeof byLayer)[]) {
+    byLayer[layer] = roundNs(byLayer[layer]);
+  }
+  const vantage = result.totals.vantage;
+  return {
+    schema: ANALYSIS_SCHEMA,
+    capture: {
+      source: capture.source,
+      format: capture.format,
+      packets: capture.packets,
+      first: Number.isNaN(diagnosis.firstEpochMs) ? null : isoTime(diagnosis.firstEpochMs),
+      last: Number.isNaN(diagnosis.lastEpochMs) ? null : isoTime(diagnosis.lastEpochMs),
+      durationMs: roundMs(diagnosis.lastTimeMs),
+      warnings: capture.warnings,
+      partial,
+    },
+    vantage,
+    summary: {
+      connections: result.connections.length,
+      exchanges: diagnosis.exchanges,
+      slowExchanges,
+      failures,
+      totalMs: roundNs(diagnosis.totalMs),
+      byLayer,
+      headline: headline({
+        exchanges: diagnosis.exchanges,
+        slowExchanges,
+        failures,
+        failedConnections: diagnosis.failedConnections,
+        findings,
+      }),
+    },
+    exchanges,
+    exchangesOmitted: diagnosis.exchanges - exchanges.length,
+    findings,
+    assumptions: analysisAssumptions(vantage, partial),
+  };
+}
+
+function isoTime(epochMs: number): string {
+  const date = new Date(epochMs);
+  return Number.isNaN(date.getTime()) ? new Date(0).toISOString() : date.toISOString();
+}
+
+/** Sums to the nanosecond, like the exchange stage's charges. */
+function roundNs(ms: number): number {
+  return Math.round(ms * 1e6) / 1e6;
+}

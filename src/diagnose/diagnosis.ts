@@ -1,0 +1,141 @@
+/**
+ * The diagnose stage as a PassObserver: it keeps one track per open connection, hands every
+ * packet, exchange, connection summary and DNS transaction to the rules, re-charges each exchange
+ * with the intervals the rules proved, totals the layers, keeps the slowest exchanges, and groups
+ * the rules' occurrences into findings. analyzeCapture plugs it into runPass; tests can feed it
+ * directly.
+ */
+import type { Exchange, PassObserver, PassPacket } from "../exchange/types.ts";
+import type { Finding, Layer } from "../model/finding.ts";
+import type { DnsTransaction } from "../proto/dns/dns-transaction.ts";
+import type { ConnectionSummary } from "../tcp/types.ts";
+import { ConnectionTracks } from "./connection-track.ts";
+import { ExchangeMarks, unionCount } from "./exchange-marks.ts";
+import { FindingGroups } from "./finding-groups.ts";
+import { addExchangeCharges, emptyLayerTotals } from "./layer-totals.ts";
+import type { Occurrence } from "./occurrence.ts";
+import type { OccurrenceGroup } from "./occurrence-group.ts";
+import { ProvenIntervals } from "./proven-intervals.ts";
+import { rechargeExchange } from "./recharge-phases.ts";
+import type { DiagnoseRule, RuleFactory } from "./rule.ts";
+import { FINDING_KIND_BY_NAME, RULES } from "./rules/index.ts";
+import { SlowestExchanges } from "./slowest-exchanges.ts";
+
+export interface DiagnosisOptions {
+  /** How many of the slowest exchanges to keep; Infinity keeps all. */
+  keepExchanges: number;
+  /** The rules to run (default: every rule). */
+  rules?: readonly RuleFactory[];
+}
+
+export class Diagnosis implements PassObserver {
+  readonly tracks: ConnectionTracks;
+  readonly intervals = new ProvenIntervals();
+  readonly groups = new FindingGroups(FINDING_KIND_BY_NAME);
+  readonly slowest: SlowestExchanges;
+  readonly byLayer: Record<Layer, number> = emptyLayerTotals();
+  private readonly rules: DiagnoseRule[];
+  private readonly packetRules: DiagnoseRule[];
+  private readonly exchangeRules: DiagnoseRule[];
+  private readonly connectionRules: DiagnoseRule[];
+  private readonly dnsRules: DiagnoseRule[];
+  exchanges = 0;
+  totalMs = 0;
+  /** Exchanges that ended without a complete response (no response, reset). */
+  failedExchanges = 0;
+  /** Connections that never opened (no answer, refused). */
+  failedConnections = 0;
+  connections = 0;
+  /** Epoch time of the first and last packet, NaN before any. */
+  firstEpochMs = Number.NaN;
+  lastEpochMs = Number.NaN;
+  lastTimeMs = 0;
+
+  constructor(options: DiagnosisOptions) {
+    const factories = options.rules ?? RULES;
+    this.tracks = new ConnectionTracks(factories.length);
+    this.slowest = new SlowestExchanges(options.keepExchanges);
+    this.rules = factories.map((factory, slot) =>
+      factory({ sink: this.groups, intervals: this.intervals, slot }),
+    );
+    this.packetRules = this.rules.filter((r) => r.onPacket !== undefined);
+    this.exchangeRules = this.rules.filter((r) => r.onExchange !== undefined);
+    this.connectionRules = this.rules.filter((r) => r.onConnection !== undefined);
+    this.dnsRules = this.rules.filter((r) => r.onDns !== undefined);
+    this.groups.onAdd = (occurrence, group) => this.markExchanges(occurrence, group);
+  }
+
+  onPacket(packet: PassPacket): void {
+    const record = packet.record;
+    if (record.hasTimestamp) {
+      const epochMs = record.tsSec * 1000 + record.tsNsec / 1e6;
+      if (Number.isNaN(this.firstEpochMs)) this.firstEpochMs = epochMs;
+      this.lastEpochMs = epochMs;
+    }
+    this.lastTimeMs = packet.timeMs;
+    if (packet.connection < 0) return;
+    const track = this.tracks.track(packet.connection);
+    const rules = this.packetRules;
+    for (let i = 0; i < rules.length; i++) rules[i]!.onPacket!(packet, track);
+    track.update(packet);
+  }
+
+  onExchange(exchange: Exchange): void {
+    const track = exchange.connection >= 0 ? this.tracks.find(exchange.connection) : undefined;
+    if (exchange.connection >= 0) {
+      const intervals = this.intervals.of(exchange.connection);
+      if (intervals !== undefined) rechargeExchange(exchange, intervals);
+    }
+    track?.noteExchange(exchange.id);
+    for (const rule of this.exchangeRules) rule.onExchange!(exchange, track);
+    this.exchanges++;
+    this.totalMs += exchange.durationMs;
+    addExchangeCharges(this.byLayer, exchange);
+    if (exchange.outcome === "no-response" || exchange.outcome === "reset") {
+      this.failedExchanges++;
+    }
+    this.slowest.offer(exchange);
+  }
+
+  onConnection(summary: ConnectionSummary): void {
+    this.connections++;
+    if (summary.handshake.synUnanswered || summary.state === "REJ") this.failedConnections++;
+    const track = this.tracks.find(summary.stream);
+    for (const rule of this.connectionRules) rule.onConnection!(summary, track);
+    this.tracks.release(summary.stream);
+    this.intervals.release(summary.stream);
+  }
+
+  onDns(transaction: DnsTransaction): void {
+    for (const rule of this.dnsRules) rule.onDns!(transaction);
+  }
+
+  /**
+   * Ends the rules. Returns the findings in importance order and how many exchanges a finding of
+   * severity warning or above names.
+   */
+  finish(): { findings: Finding[]; slowExchanges: number } {
+    for (const rule of this.rules) rule.finish?.();
+    const ranked = this.groups.findings();
+    const severeMarks: ExchangeMarks[] = [];
+    for (const { finding, group } of ranked) {
+      if (finding.severity !== "info" && group.marks !== undefined) severeMarks.push(group.marks);
+    }
+    return {
+      findings: ranked.map((r) => r.finding),
+      slowExchanges: severeMarks.length === 0 ? 0 : unionCount(severeMarks),
+    };
+  }
+
+  private markExchanges(occurrence: Occurrence, group: OccurrenceGroup): void {
+    if (occurrence.exchange < 0 && occurrence.connection < 0) return;
+    if (group.marks === undefined) group.marks = new ExchangeMarks();
+    if (occurrence.exchange >= 0) {
+      group.marks.mark(occurrence.exchange);
+      return;
+    }
+    const track = this.tracks.find(occurrence.connection);
+    if (track === undefined) return;
+    for (const id of track.exchangeIds) group.marks.mark(id);
+  }
+}

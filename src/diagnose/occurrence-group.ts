@@ -1,0 +1,61 @@
+/**
+ * Occurrences of one kind, charged to one layer, at one server endpoint: what becomes one Finding.
+ * A group keeps counts and totals, and the few worst occurrences as evidence, so a capture with
+ * 100,000 stalls gives one finding with bounded memory.
+ */
+import type { Layer, Severity } from "../model/finding.ts";
+import type { ExchangeMarks } from "./exchange-marks.ts";
+import type { Occurrence } from "./occurrence.ts";
+
+/** Occurrences kept per group as evidence: the costliest. */
+export const WORST_KEPT = 5;
+
+const SEVERITY_RANK: Record<Severity, number> = { info: 0, warning: 1, error: 2 };
+
+export class OccurrenceGroup {
+  readonly kind: string;
+  readonly layer: Layer;
+  readonly endpoint: string;
+  count = 0;
+  costMs = 0;
+  severity: Severity = "info";
+  /** Costliest first; at most WORST_KEPT. */
+  readonly worst: Occurrence[] = [];
+  /** The exchanges its occurrences named (to count slow exchanges), when tracked. */
+  marks: ExchangeMarks | undefined = undefined;
+  constructor(kind: string, layer: Layer, endpoint: string) {
+    this.kind = kind;
+    this.layer = layer;
+    this.endpoint = endpoint;
+  }
+
+  add(occurrence: Occurrence): void {
+    this.count += occurrence.count;
+    this.costMs += occurrence.costMs;
+    if (SEVERITY_RANK[occurrence.severity] > SEVERITY_RANK[this.severity]) {
+      this.severity = occurrence.severity;
+    }
+    const worst = this.worst;
+    if (worst.length === WORST_KEPT && occurrence.costMs <= worst[worst.length - 1]!.costMs) return;
+    let at = worst.length;
+    while (at > 0 && worst[at - 1]!.costMs < occurrence.costMs) at--;
+    worst.splice(at, 0, occurrence);
+    if (worst.length > WORST_KEPT) worst.pop();
+  }
+
+  /** The worst occurrence (there is always one once added). */
+  get first(): Occurrence {
+    return this.worst[0]!;
+  }
+
+  /** A fact of the worst occurrence, as a number (NaN when absent). */
+  fact(name: string): number {
+    const value = this.first.facts[name];
+    return typeof value === "number" ? value : Number.NaN;
+  }
+
+  text(name: string): string {
+    const value = this.first.facts[name];
+    return value === undefined ? "" : String(value);
+  }
+}

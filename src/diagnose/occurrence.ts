@@ -1,0 +1,34 @@
+/**
+ * One occurrence of a cause, as a rule reports it: one stalled request, one refused connection,
+ * one closed window. The engine groups occurrences of one kind at one server endpoint into a
+ * Finding (finding-groups.ts), so a rule never has to know how many there will be.
+ */
+import type { Layer, Severity } from "../model/finding.ts";
+
+export interface Occurrence {
+  kind: string;
+  layer: Layer;
+  severity: Severity;
+  /**
+   * How many times it happened: 1, or more when a rule folds a connection's repeated stalls into
+   * one report (the finding's `count` adds these up).
+   */
+  count: number;
+  /** What it cost, in ms (0 for an instant failure), summed over `count`. */
+  costMs: number;
+  /** The server endpoint ("10.0.0.2:443", "[2001:db8::1]:443"), "" when none is known. */
+  endpoint: string;
+  /** The frames that prove it (1-based), a few at most. */
+  frames: number[];
+  /** tcp.stream of the connection, -1 when none. */
+  connection: number;
+  /** Exchange id, -1 when the occurrence is not tied to one request. */
+  exchange: number;
+  /** Measured values the explanation quotes (ms, bytes, counts, names). */
+  facts: Record<string, number | string>;
+}
+
+/** Where rules report occurrences. */
+export interface OccurrenceSink {
+  add(occurrence: Occurrence): void;
+}

@@ -1,0 +1,150 @@
+/**
+ * Which finding a connection's reset is. The tcp stage classifies each RST from the connection's
+ * state (docs/tcp-analysis.md, "Resets and failures"); the causes below refine it with what the
+ * packets around the RST show, and the order of RESET_CAUSES is the precedence: the first cause
+ * whose test holds names the reset. Only the connection's first meaningful RST is judged; later
+ * ones answer segments of the dead connection.
+ */
+import type { Layer } from "../model/finding.ts";
+import type { ConnectionSummary, ResetKind, RstEvidence } from "../tcp/types.ts";
+import type { ConnectionTrack, ResetSighting } from "./connection-track.ts";
+import { endpointText } from "./endpoint-text.ts";
+import { roundMs } from "./ms-text.ts";
+import type { RuleContext, RuleFactory } from "./rule.ts";
+
+export type ResetCauseKind =
+  | "middlebox-reset"
+  | "connection-refused"
+  | "keep-alive-reuse-race"
+  | "reset-unread-data"
+  | "abortive-reset";
+
+export interface ResetCause {
+  kind: ResetCauseKind;
+  reset: RstEvidence;
+  /** What the packets showed around the RST, when the track saw it. */
+  sighting: ResetSighting | undefined;
+}
+
+/** RST kinds that end a live connection (the others echo an earlier end). */
+const ENDING_KINDS: ReadonlySet<ResetKind> = new Set<ResetKind>([
+  "refused",
+  "close-with-unread-data",
+  "data-after-close",
+  "abort-mid-transfer",
+  "abort",
+  "middlebox-injected",
+]);
+
+interface CauseTest {
+  kind: ResetCauseKind;
+  holds(reset: RstEvidence, sighting: ResetSighting | undefined): boolean;
+}
+
+/** Precedence, first match wins. */
+export const RESET_CAUSES: readonly CauseTest[] = [
+  // The RST's TTL or IP ID betrays a third party (tcp stage, resets.ts).
+  { kind: "middlebox-reset", holds: (r) => r.kind === "middlebox-injected" },
+  { kind: "connection-refused", holds: (r) => r.kind === "refused" },
+  // The server had sent FIN (its keep-alive timeout closed the idle connection) and the client
+  // wrote a request after it: the server's kernel answers data for a closed socket with RST.
+  {
+    kind: "keep-alive-reuse-race",
+    holds: (r, s) =>
+      r.sentBy === "server" &&
+      s !== undefined &&
+      s.serverFinMs >= 0 &&
+      s.requestStartMs > s.serverFinMs,
+  },
+  // Data came in that the app never read: RST instead of FIN on close() (RFC 2525 §2.17). The
+  // packets prove it when the RST acknowledges bytes its sender had not acknowledged before.
+  {
+    kind: "reset-unread-data",
+    holds: (r, s) =>
+      r.kind === "data-after-close" ||
+      (r.kind === "close-with-unread-data" && s !== undefined && s.ackNovel),
+  },
+  // Everything received had been acknowledged: the app aborted (SO_LINGER {1, 0}, Node's
+  // socket.resetAndDestroy(), a killed process).
+  {
+    kind: "abortive-reset",
+    holds: (r) =>
+      r.kind === "abort" || r.kind === "abort-mid-transfer" || r.kind === "close-with-unread-data",
+  },
+];
+
+/** The cause of the connection's first meaningful reset, or null. */
+export function resetCause(
+  summary: ConnectionSummary,
+  track: ConnectionTrack | undefined,
+): ResetCause | null {
+  for (const reset of summary.resets) {
+    if (!ENDING_KINDS.has(reset.kind)) continue;
+    const sighting = track?.resets.find((s) => s.frame === reset.frame);
+    for (const test of RESET_CAUSES) {
+      if (test.holds(reset, sighting)) return { kind: test.kind, reset, sighting };
+    }
+    return null;
+  }
+  return null;
+}
+
+/**
+ * What the reset cost: from the start of the request in progress (client bytes not yet answered)
+ * to the RST, the time the client spent on a request that failed; 0 when none was in progress.
+ */
+export function resetCostMs(cause: ResetCause): number {
+  const s = cause.sighting;
+  if (s === undefined || s.requestStartMs < 0 || s.lastDataSide !== 0) return 0;
+  return Math.max(0, s.timeMs - s.requestStartMs);
+}
+
+/**
+ * The rule behind each reset kind: reports the connection's reset when its cause is `kind`, as a
+ * failure (severity error), charged to `layerOf(cause)`.
+ */
+export function resetCauseRule(
+  kind: ResetCauseKind,
+  layerOf: (cause: ResetCause) => Layer,
+): RuleFactory {
+  return (context: RuleContext) => ({
+    onConnection(summary: ConnectionSummary, track: ConnectionTrack | undefined): void {
+      const cause = resetCause(summary, track);
+      if (cause === null || cause.kind !== kind) return;
+      const s = cause.sighting;
+      const costMs =
+        kind !== "connection-refused"
+          ? resetCostMs(cause)
+          : s !== undefined && track !== undefined && track.firstSynMs >= 0
+            ? Math.max(0, s.timeMs - track.firstSynMs)
+            : cause.reset.atMs;
+      const frames: number[] = [];
+      if (kind === "connection-refused") frames.push(summary.firstFrame);
+      else if (s !== undefined && s.lastDataSide === 0 && s.requestStartFrame > 0) {
+        frames.push(s.requestStartFrame);
+      }
+      if (kind === "keep-alive-reuse-race" && s !== undefined) frames.unshift(s.serverFinFrame);
+      frames.push(cause.reset.frame);
+      const facts: Record<string, number | string> = {
+        resetBy: cause.reset.sentBy,
+        resetKind: cause.reset.kind,
+      };
+      if (kind === "keep-alive-reuse-race" && s !== undefined) {
+        facts.finToRequestMs = roundMs(s.requestStartMs - s.serverFinMs);
+      }
+      if (kind === "middlebox-reset") facts.evidence = cause.reset.evidence.join("; ");
+      context.sink.add({
+        kind,
+        layer: layerOf(cause),
+        severity: "error",
+        count: 1,
+        costMs,
+        endpoint: endpointText(summary.server),
+        frames,
+        connection: summary.stream,
+        exchange: -1,
+        facts,
+      });
+    },
+  });
+}

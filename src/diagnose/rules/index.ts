@@ -1,0 +1,88 @@
+/**
+ * Every diagnose rule, and the words of every finding kind. The order of RULES is the order the
+ * rules see each event; it does not rank findings (compareFindings does: failures first, then
+ * cost). docs/findings.md defines each kind.
+ */
+import type { FindingKind, RuleFactory } from "../rule.ts";
+import { abortiveResetKind, abortiveResetRule } from "./abortive-reset.ts";
+import { acceptQueueOverflowKind, acceptQueueOverflowRule } from "./accept-queue-overflow.ts";
+import { bandwidthBottleneckKind, bandwidthBottleneckRule } from "./bandwidth-bottleneck.ts";
+import { clientThinkTimeKind, clientThinkTimeRule } from "./client-think-time.ts";
+import { connectionNotReusedKind, connectionNotReusedRule } from "./connection-not-reused.ts";
+import { connectionRefusedKind, connectionRefusedRule } from "./connection-refused.ts";
+import { dnsFailureKind, dnsFailureRule } from "./dns-failure.ts";
+import { httpServerErrorKind, httpServerErrorRule } from "./http-server-error.ts";
+import { keepAliveReuseRaceKind, keepAliveReuseRaceRule } from "./keep-alive-reuse-race.ts";
+import { middleboxResetKind, middleboxResetRule } from "./middlebox-reset.ts";
+import { nagleDelayedAckKind, nagleDelayedAckRule } from "./nagle-delayed-ack.ts";
+import { networkRoundTripsKind, networkRoundTripsRule } from "./network-round-trips.ts";
+import { packetLossKind, packetLossRule } from "./packet-loss.ts";
+import { receiveWindowLimitedKind, receiveWindowLimitedRule } from "./receive-window-limited.ts";
+import { reorderingKind, reorderingRule } from "./reordering.ts";
+import { resetUnreadDataKind, resetUnreadDataRule } from "./reset-unread-data.ts";
+import { serverThinkTimeKind, serverThinkTimeRule } from "./server-think-time.ts";
+import { slowDnsKind, slowDnsRule } from "./slow-dns.ts";
+import { slowRequestBodyKind, slowRequestBodyRule } from "./slow-request-body.ts";
+import { slowResponseBodyKind, slowResponseBodyRule } from "./slow-response-body.ts";
+import { slowTlsHandshakeKind, slowTlsHandshakeRule } from "./slow-tls-handshake.ts";
+import { synUnansweredKind, synUnansweredRule } from "./syn-unanswered.ts";
+import { zeroWindowKind, zeroWindowRule } from "./zero-window.ts";
+
+export const RULES: readonly RuleFactory[] = [
+  // Packets and connections: the handshake, then the transfer, then the end.
+  acceptQueueOverflowRule,
+  synUnansweredRule,
+  packetLossRule,
+  reorderingRule,
+  zeroWindowRule,
+  nagleDelayedAckRule,
+  slowTlsHandshakeRule,
+  slowResponseBodyRule,
+  slowRequestBodyRule,
+  receiveWindowLimitedRule,
+  bandwidthBottleneckRule,
+  connectionRefusedRule,
+  middleboxResetRule,
+  keepAliveReuseRaceRule,
+  resetUnreadDataRule,
+  abortiveResetRule,
+  // Exchanges.
+  serverThinkTimeRule,
+  httpServerErrorRule,
+  clientThinkTimeRule,
+  networkRoundTripsRule,
+  connectionNotReusedRule,
+  // DNS.
+  slowDnsRule,
+  dnsFailureRule,
+];
+
+export const FINDING_KINDS: readonly FindingKind[] = [
+  networkRoundTripsKind,
+  packetLossKind,
+  reorderingKind,
+  bandwidthBottleneckKind,
+  synUnansweredKind,
+  receiveWindowLimitedKind,
+  acceptQueueOverflowKind,
+  connectionRefusedKind,
+  resetUnreadDataKind,
+  abortiveResetKind,
+  middleboxResetKind,
+  keepAliveReuseRaceKind,
+  serverThinkTimeKind,
+  slowResponseBodyKind,
+  slowRequestBodyKind,
+  clientThinkTimeKind,
+  connectionNotReusedKind,
+  zeroWindowKind,
+  nagleDelayedAckKind,
+  slowDnsKind,
+  dnsFailureKind,
+  slowTlsHandshakeKind,
+  httpServerErrorKind,
+];
+
+export const FINDING_KIND_BY_NAME: ReadonlyMap<string, FindingKind> = new Map(
+  FINDING_KINDS.map((kind) => [kind.kind, kind]),
+);

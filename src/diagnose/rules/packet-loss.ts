@@ -1,0 +1,198 @@
+/**
+ * packet-loss (network): data segments the network lost, recovered by fast retransmit (three
+ * duplicate ACKs, RFC 5681 §3.2), by the retransmission timer (RFC 6298; Linux TCP_RTO_MIN =
+ * 200 ms), or as tail loss (the last segment of a burst: nothing after it to trigger duplicate
+ * ACKs, so only a timer or a tail-loss probe recovers it, RFC 8985 §7). The segments are the ones
+ * Wireshark flags tcp.analysis.retransmission / fast_retransmission (its user guide, "TCP
+ * Analysis"); spurious retransmissions (the data had arrived) are counted but cost nothing.
+ *
+ * Cost: for each retransmission, the time since the lost segment was first sent (seen at the
+ * sender) or since the receiver saw the hole ("previous segment not captured"), counting time
+ * already charged to an earlier retransmission of the same side once: a recovery that resends
+ * five segments at once costs its duration, not five times it. Lost SYNs are reported by the
+ * accept-queue-overflow rule, which tells them from a full accept queue, and so are the client's
+ * first data segments that a full accept queue dropped with the handshake's ACK.
+ */
+
+import { TcpFlag } from "../../decode/types.ts";
+import type { PassPacket } from "../../exchange/types.ts";
+import { ANY_RETRANSMISSION, AnalysisFlag } from "../../tcp/flags.ts";
+import { seqLe, seqLt } from "../../tcp/seq32.ts";
+import type { ConnectionSummary } from "../../tcp/types.ts";
+import type { ConnectionTrack } from "../connection-track.ts";
+import { endpointText } from "../endpoint-text.ts";
+import { msText, plural, roundMs } from "../ms-text.ts";
+import type { FindingKind, RuleContext, RuleFactory } from "../rule.ts";
+import { severityForCost } from "../severity.ts";
+import { sideName } from "../side-layer.ts";
+
+export const PACKET_LOSS = "packet-loss";
+
+/** Segments remembered per side to find a retransmitted segment's first send. */
+export const SENT_SEGMENTS_KEPT = 128;
+/** Linux's minimum retransmission timeout (TCP_RTO_MIN, 200 ms; RFC 6298 §2.4 says 1 s), less 10%. */
+export const RTO_MIN_MS = 180;
+
+class LossSide {
+  /** Ring of [seq, end, timeMs, frame] of segments sent (first sends only). */
+  ring: Float64Array | undefined = undefined;
+  ringNext = 0;
+  ringCount = 0;
+  /** When the receiver side saw the hole the lost segment left, -1 when none open. */
+  holeMs = -1;
+  holeFrame = 0;
+  coveredUntilMs = -1;
+  retransmissions = 0;
+  fast = 0;
+  timeout = 0;
+  tail = 0;
+  spurious = 0;
+  costMs = 0;
+  worstMs = 0;
+  worstFrames: number[] = [];
+}
+
+class LossState {
+  readonly sides = [new LossSide(), new LossSide()];
+}
+
+export const packetLossKind: FindingKind = {
+  kind: PACKET_LOSS,
+  costSeverityCap: "warning",
+  confidence: 0.85,
+  describe(group) {
+    const how: string[] = [];
+    const fast = group.fact("fastRetransmits");
+    const rto = group.fact("timeouts");
+    const tail = group.fact("tailLosses");
+    const syn = group.fact("synRetries");
+    if (fast > 0) how.push(`${fast} by fast retransmit`);
+    if (rto > 0) how.push(`${rto} after a retransmission timeout`);
+    if (tail > 0) how.push(`${tail} of them tail losses`);
+    if (syn > 0) how.push(`${syn} lost SYNs resent by the client's connect timer`);
+    return {
+      title: `Packet loss: ${plural(group.count, "segment")} resent, ${msText(group.costMs)} of recovery`,
+      explanation: `Segments were lost between the two ends and had to be sent again${how.length > 0 ? ` (${how.join(", ")})` : ""}. Each loss stalls the transfer until the sender notices it: three duplicate ACKs (fast retransmit, about one round trip) or its retransmission timer (200 ms or more). Worst case frames ${group.first.frames.join(", ")}.`,
+      advice:
+        "Look for the lossy hop (interface errors and drops on routers and hosts on the path: `ip -s link`, `nstat TcpExtTCPLostRetransmit`, switch counters), congestion on a shared link, or a policer; loss that persists is worth raising with the network owner. SACK and RACK-TLP (on by default in Linux) shorten recovery.",
+    };
+  },
+};
+
+export const packetLossRule: RuleFactory = (context: RuleContext) => ({
+  onPacket(packet: PassPacket, track: ConnectionTrack): void {
+    const view = packet.view;
+    const len = view.payloadLenBytes;
+    if (len <= 0 || (view.tcpFlags & TcpFlag.SYN) !== 0) return;
+    const side = packet.fromClient ? 0 : 1;
+    let state = track.slots[context.slot] as LossState | undefined;
+    if (state === undefined) {
+      state = new LossState();
+      track.slots[context.slot] = state;
+    }
+    const s = state.sides[side]!;
+    const t = packet.timeMs;
+    const flags = packet.flags;
+    const seq = view.tcpSeq;
+    // A side's own segments leave it in order, so an "out-of-order" segment whose bytes this
+    // capture already saw is a resend (Wireshark calls a quick one out-of-order, within one RTT).
+    const resent = (flags & AnalysisFlag.OUT_OF_ORDER) !== 0 && firstSend(s, seq) >= 0;
+    if ((flags & ANY_RETRANSMISSION) === 0 && !resent) {
+      if ((flags & AnalysisFlag.LOST_SEGMENT) !== 0 && s.holeMs < 0) {
+        s.holeMs = t;
+        s.holeFrame = packet.record.frame;
+      }
+      remember(s, seq, (seq + len) >>> 0, t, packet.record.frame);
+      return;
+    }
+    if (resent) track.resentFrame = packet.record.frame;
+    if (track.dataDroppedByListener && side === 0) return;
+    if ((flags & AnalysisFlag.SPURIOUS_RETRANSMISSION) !== 0) {
+      s.spurious++;
+      return;
+    }
+    s.retransmissions++;
+    let originalMs = -1;
+    let originalFrame = 0;
+    let newest = false;
+    const i = firstSend(s, seq);
+    if (i >= 0) {
+      const ring = s.ring!;
+      const at = (s.ringNext - s.ringCount + i + SENT_SEGMENTS_KEPT) % SENT_SEGMENTS_KEPT;
+      originalMs = ring[at * 4 + 2]!;
+      originalFrame = ring[at * 4 + 3]!;
+      newest = i === s.ringCount - 1;
+    }
+    if (originalMs < 0 && s.holeMs >= 0) {
+      originalMs = s.holeMs;
+      originalFrame = s.holeFrame;
+    }
+    if (originalMs < 0) originalMs = track.lastAckAdvanceMs[1 - side]!;
+    s.holeMs = -1;
+    if ((flags & AnalysisFlag.FAST_RETRANSMISSION) !== 0) s.fast++;
+    else if (originalMs >= 0 && t - originalMs >= RTO_MIN_MS) s.timeout++;
+    if (newest && (flags & AnalysisFlag.FAST_RETRANSMISSION) === 0) s.tail++;
+    if (originalMs < 0) return;
+    const from = Math.max(originalMs, s.coveredUntilMs);
+    if (t > from) s.costMs += t - from;
+    if (t > s.coveredUntilMs) s.coveredUntilMs = t;
+    const stallMs = t - originalMs;
+    if (stallMs >= s.worstMs) {
+      s.worstMs = stallMs;
+      s.worstFrames =
+        originalFrame > 0 ? [originalFrame, packet.record.frame] : [packet.record.frame];
+    }
+    context.intervals.add(track.connection, originalMs, t, "network", PACKET_LOSS);
+  },
+  onConnection(summary: ConnectionSummary, track: ConnectionTrack | undefined): void {
+    const state = track?.slots[context.slot] as LossState | undefined;
+    if (state === undefined) return;
+    for (let side = 0; side < 2; side++) {
+      const s = state.sides[side]!;
+      if (s.retransmissions === 0) continue;
+      context.sink.add({
+        kind: PACKET_LOSS,
+        layer: "network",
+        severity: severityForCost(s.costMs, false),
+        count: s.retransmissions,
+        costMs: s.costMs,
+        endpoint: endpointText(summary.server),
+        frames: s.worstFrames,
+        connection: summary.stream,
+        exchange: -1,
+        facts: {
+          sender: sideName(side),
+          retransmissions: s.retransmissions,
+          fastRetransmits: s.fast,
+          timeouts: s.timeout,
+          tailLosses: s.tail,
+          spurious: s.spurious,
+          worstMs: roundMs(s.worstMs),
+        },
+      });
+    }
+  },
+});
+
+function remember(s: LossSide, seq: number, end: number, timeMs: number, frame: number): void {
+  if (s.ring === undefined) s.ring = new Float64Array(SENT_SEGMENTS_KEPT * 4);
+  const at = s.ringNext * 4;
+  s.ring[at] = seq;
+  s.ring[at + 1] = end;
+  s.ring[at + 2] = timeMs;
+  s.ring[at + 3] = frame;
+  s.ringNext = (s.ringNext + 1) % SENT_SEGMENTS_KEPT;
+  if (s.ringCount < SENT_SEGMENTS_KEPT) s.ringCount++;
+}
+
+/** Index (0 = oldest) of the first send that held `seq`, -1 when not remembered. */
+function firstSend(s: LossSide, seq: number): number {
+  const ring = s.ring;
+  if (ring === undefined) return -1;
+  // Oldest first: the first send of the range, not an earlier retransmission of it.
+  for (let i = 0; i < s.ringCount; i++) {
+    const at = (s.ringNext - s.ringCount + i + SENT_SEGMENTS_KEPT) % SENT_SEGMENTS_KEPT;
+    if (seqLe(ring[at * 4]!, seq) && seqLt(seq, ring[at * 4 + 1]!)) return i;
+  }
+  return -1;
+}

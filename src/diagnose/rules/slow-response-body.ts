@@ -1,0 +1,29 @@
+/**
+ * slow-response-body (server-app): the server paused in the middle of its response while nothing
+ * stopped it from sending: everything it had sent was acknowledged and the client's receive window
+ * was open (RFC 9293 §3.8.6: a sender may send whenever the window allows). The pause is the
+ * server application producing the body slowly (a slow query streamed row by row, an upstream
+ * read, a flush per chunk). Measured by sender-idle.ts; each gap of at least SENDER_IDLE_MIN_MS,
+ * the capture point's round trip to the server taken out, is charged to the server app.
+ */
+import { msText, plural } from "../ms-text.ts";
+import type { FindingKind } from "../rule.ts";
+import { senderIdleRule } from "../sender-idle.ts";
+
+export const SLOW_RESPONSE_BODY = "slow-response-body";
+
+export const slowResponseBodyKind: FindingKind = {
+  kind: SLOW_RESPONSE_BODY,
+  costSeverityCap: "warning",
+  confidence: 0.75,
+  describe(group) {
+    return {
+      title: `Slow response body: the server paused ${plural(group.count, "time")} mid-response, ${msText(group.costMs)} in all`,
+      explanation: `In the middle of its response the server stopped sending although everything it had sent was acknowledged and the client's window was open (longest pause ${msText(group.fact("worstMs"))}, between frames ${group.first.frames.join(" and ")}). TCP would have sent at once: the server application had not produced the next bytes yet.`,
+      advice:
+        "Profile how the server produces the body: streamed database cursors, upstream calls per chunk, template rendering, or a flush per small write; buffer or precompute the response, or stream from a faster source.",
+    };
+  },
+};
+
+export const slowResponseBodyRule = senderIdleRule(1, SLOW_RESPONSE_BODY);

@@ -114,12 +114,10 @@ test("phases tile every exchange of every corpus capture and lab fixture", async
 // ── HTTP/1, compared with tshark ──
 
 /**
- * Files where tshark sees HTTP we do not frame as HTTP/1 exchanges: socks.pcap carries its HTTP
- * inside SOCKS (tshark decodes through the proxy protocol; we see generic turns), and
- * communityid-tcp.pcap was captured with a 96-byte snaplen that cuts the request head (tshark
- * shows the start line it has; our parser reports http-gap-in-header).
+ * socks.pcap carries its HTTP inside SOCKS: tshark decodes through the proxy protocol; we see
+ * generic turns.
  */
-const HTTP_NOT_FRAMED = new Set(["socks.pcap", "communityid-tcp.pcap"]);
+const HTTP_NOT_FRAMED = new Set(["socks.pcap"]);
 /**
  * tshark lists no http.response for the first 206 of 206_example_b.pcap (frames 5–953,
  * Content-Length 817 kB, complete in the capture): its reassembly gives up on it; we frame it.
@@ -170,11 +168,20 @@ test("HTTP request and response counts equal tshark's on every corpus capture wi
     const finals = theirs.filter(
       (r) => !(Number(r[1]) >= 100 && Number(r[1]) < 200) || r[1] === "101",
     );
-    const ours = complete.map((x) => `${x.response?.lastFrame} ${x.response?.status}`);
+    const ours = complete.map((x) => `${responseFrame(x)} ${x.response?.status}`);
     for (const r of finals)
       assert.ok(ours.includes(`${r[0]} ${r[1]}`), `${file}: response ${r[0]}`);
   }
 });
+
+/**
+ * The frame tshark shows a response in: its last, where tshark finished reassembling it; or, when
+ * the snaplen cut the payloads (exchanges framed by turns), its first: tshark cannot reassemble
+ * cut segments and shows what the first frame holds.
+ */
+function responseFrame(x: Exchange): number {
+  return (x.framedByTurns ? x.response?.firstFrame : x.response?.lastFrame) ?? 0;
+}
 
 /** Request end → response end, from the phases: what tshark's http.time measures. */
 function requestEndToResponseEndMs(x: Exchange): number {
@@ -195,8 +202,7 @@ test("request→response times equal tshark's http.time within 1 ms", async (t) 
     const path = corpusPath(file);
     const byResponseFrame = new Map<number, Exchange>();
     for (const x of await exchangesOf(path)) {
-      if (x.protocol === "http1" && x.response !== null)
-        byResponseFrame.set(x.response.lastFrame, x);
+      if (x.protocol === "http1" && x.response !== null) byResponseFrame.set(responseFrame(x), x);
     }
     // http.time: from the frame that completed the request to the frame that completed the
     // response (tshark shows a message where it finished reassembling it).
@@ -209,7 +215,7 @@ test("request→response times equal tshark's http.time within 1 ms", async (t) 
       const x = byResponseFrame.get(Number(frame));
       assert.ok(x !== undefined, `${file}: no exchange ends in frame ${frame}`);
       const theirsMs = Number(time) * 1000;
-      const oursMs = requestEndToResponseEndMs(x);
+      const oursMs = x.framedByTurns ? waitMs(x) : requestEndToResponseEndMs(x);
       assert.ok(
         Math.abs(oursMs - theirsMs) <= 1,
         `${file} frame ${frame}: ${oursMs} vs ${theirsMs}`,

@@ -182,3 +182,41 @@ test("pipelined requests pair first-in first-out; 100-continue folds into the fi
   assert.equal(post.vantage, "client-side");
   assert.deepEqual(phase(post, "wait")?.charges, { network: 47.976, "server-app": 60.376 });
 });
+
+test("header-only captures (snaplen 96): exchanges from turns, start lines read from what was kept", async () => {
+  const [download] = await exchangesOf(lab("zero-window-client"));
+  assert.equal(download.framedByTurns, true);
+  assert.deepEqual(
+    [
+      download.protocol,
+      download.request.method,
+      download.request.target,
+      download.response?.status,
+    ],
+    ["http1", "GET", "/big", 200],
+  );
+  assert.deepEqual([download.response?.firstFrame, download.response?.lastFrame], [6, 841]);
+  assert.equal(download.outcome, "complete");
+  assert.equal(phase(download, "response")?.durationMs, 1003.81);
+
+  const [upload] = await exchangesOf(lab("zero-window-server"));
+  assert.deepEqual(
+    [
+      upload.request.method,
+      upload.request.target,
+      upload.request.firstFrame,
+      upload.request.lastFrame,
+    ],
+    ["POST", "/upload", 4, 1147],
+  );
+  assert.equal(upload.response?.status, 200);
+  assert.equal(phase(upload, "request")?.durationMs, 1006.911);
+  // Snaplen 200 keeps whole request heads: the parsers frame those, and bodies cut by the
+  // snaplen are no loss ("complete", not "gap").
+  const loss = await exchangesOf(lab("packet-loss"));
+  assert.equal(loss.length, 24);
+  for (const x of loss) {
+    assert.equal(x.framedByTurns, undefined);
+    assert.equal(x.outcome, "complete");
+  }
+});

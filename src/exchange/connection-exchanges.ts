@@ -17,12 +17,13 @@ import type { HttpMessage } from "../proto/http1/http1-message.ts";
 import type { Http2StreamMessage } from "../proto/http2/http2-message.ts";
 import type { ProtoMessage } from "../proto/proto-message.ts";
 import { ProtocolDispatcher } from "../proto/protocol-dispatcher.ts";
-import type { StreamProtocol } from "../proto/protocol-sniff.ts";
+import { type StreamProtocol, sniffStreamProtocol } from "../proto/protocol-sniff.ts";
 import { StreamReassembler } from "../proto/stream-reassembler.ts";
 import type { TlsSessionMessage } from "../proto/tls/tls-message.ts";
 import { tlsVersionName } from "../proto/tls/tls-names.ts";
 import { TlsParser } from "../proto/tls/tls-parser.ts";
 import type { TurnMessage } from "../proto/turns/turn-message.ts";
+import { TurnTracker } from "../proto/turns/turn-tracker.ts";
 import type {
   ProtoAnomaly,
   ProtoSink,
@@ -37,6 +38,7 @@ import type { DnsLink } from "./dns-links.ts";
 import type { ExchangeEmitter } from "./exchange-emitter.ts";
 import type { ChargeContext } from "./phase-charges.ts";
 import { PhaseTimeline } from "./phase-timeline.ts";
+import { readStartLine, type StartLine } from "./start-line.ts";
 import type {
   Exchange,
   ExchangeOutcome,
@@ -59,6 +61,20 @@ const DNS_PORT = 53;
  * 413 before the body) wait for it; more than this and the oldest is given up on.
  */
 const MAX_EARLY_RESPONSES = 16;
+/**
+ * Holes the capture missed (not those a snaplen cut on purpose) remembered per direction, to tell
+ * which exchanges they fell in. A connection with more holes than this has lost track of older
+ * ones: its earlier exchanges were emitted long before.
+ */
+const MAX_GAPS_KEPT = 64;
+
+/**
+ * How a connection's exchanges are framed, decided at its first payload: by the protocol parsers,
+ * or — when the capture cut that payload short (a snaplen that keeps only headers, as tcpdump -s 96
+ * does) — by direction turns, since no parser can frame messages whose heads are missing.
+ */
+const Framing = { UNDECIDED: 0, PARSERS: 1, TURNS: 2 } as const;
+type FramingValue = (typeof Framing)[keyof typeof Framing];
 
 function readWord(bytes: Uint8Array, o: number): number {
   return ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
@@ -137,6 +153,23 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   private heldAckOffset = -1;
   private readonly ackPoint: AckPoint = { frame: 0, timeMs: 0, ackOffsetBytes: 0 };
 
+  // ── holes the capture missed, as stream offsets per direction ──
+  private readonly gapOffsets: [number[], number[]] = [[], []];
+  /** The segment being delivered was cut by the snaplen: the gap that follows it is no loss. */
+  private inCutSegment = false;
+
+  // ── framing by turns (payloads cut by the snaplen) ──
+  private framing: FramingValue = Framing.UNDECIDED;
+  private turns: TurnTracker | undefined = undefined;
+  /** What the first captured bytes looked like: http1, tls, or generic. */
+  private turnProtocol: ExchangeProtocol = "generic";
+  private turnDir = -1;
+  /** Start lines of the client turn in progress, of the client turn awaiting its answer, and
+   *  of the server turn in progress. */
+  private readonly currentRequestLine: StartLine = { method: "", target: "", status: 0 };
+  private readonly pendingRequestLine: StartLine = { method: "", target: "", status: 0 };
+  private readonly currentResponseLine: StartLine = { method: "", target: "", status: 0 };
+
   // ── charging, decided at the first exchange ──
   private vantage: VantageKind | undefined = undefined;
   private rttMs: number | null = null;
@@ -202,6 +235,9 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const wireLen = Math.max(0, view.payloadLenBytes);
     // Data on a SYN (TCP Fast Open) starts after the SYN's own sequence number.
     const dataSeq = flags & TcpFlag.SYN ? (seq + 1) >>> 0 : seq;
+    if (wireLen > 0 && this.framing === Framing.UNDECIDED) {
+      this.decideFraming(dir, view, wireLen);
+    }
     if (wireLen > 0 && this.wantsData) {
       // A plain Uint8Array view: Buffer#subarray looks up the species constructor on every call.
       const b = view.bytes;
@@ -210,7 +246,9 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
         b.byteOffset + view.payloadOffset,
         view.payloadCapturedBytes,
       );
+      this.inCutSegment = view.payloadCapturedBytes < wireLen;
       r.onSegment(dir, dataSeq, payload, frame, timeMs, wireLen);
+      this.inCutSegment = false;
     }
     if (flags & TcpFlag.ACK) {
       r.onAck(dir, view.tcpAck >>> 0, frame, timeMs);
@@ -219,6 +257,30 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     if (flags & TcpFlag.FIN) r.onFin(dir, (dataSeq + wireLen) >>> 0, frame, timeMs);
     if (flags & TcpFlag.RST) r.onRst(dir, frame, timeMs);
     if (this.endedDirs === 2) this.close();
+  }
+
+  /**
+   * Parsers, unless the first payload was cut by the snaplen before the end of what a parser
+   * needs: an HTTP/1 head (a cut body is fine: bodies are only counted), or anything of the
+   * other protocols (a cut TLS record or HTTP/2 frame loses the record layer).
+   */
+  private decideFraming(dir: StreamDir, view: PacketView, wireLen: number): void {
+    this.framing = Framing.PARSERS;
+    if (view.payloadCapturedBytes >= wireLen) return;
+    const b = view.bytes;
+    const first = new Uint8Array(
+      b.buffer,
+      b.byteOffset + view.payloadOffset,
+      view.payloadCapturedBytes,
+    );
+    const c = this.conn;
+    const serverPort = c === undefined ? 0 : this.clientIsA ? c.portB : c.portA;
+    const sniffed = sniffStreamProtocol(dir, first, serverPort);
+    if (sniffed === "dns" || (sniffed === "http1" && hasHeadEnd(first))) return;
+    this.framing = Framing.TURNS;
+    this.turns = new TurnTracker(this, "generic");
+    this.turnProtocol = sniffed === "http1" || sniffed === "tls" ? sniffed : "generic";
+    this.dispatcher = undefined;
   }
 
   private onSynFlag(flags: number, frame: number, timeMs: number, fromClient: boolean): void {
@@ -260,15 +322,45 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   // ── StreamConsumer: the reassembler's output, passed to the dispatcher ──
 
   get wantsData(): boolean {
-    return this.dispatcher?.wantsData === true;
+    return this.turns !== undefined || this.dispatcher?.wantsData === true;
   }
 
   onData(dir: StreamDir, bytes: Uint8Array, offset: number, frame: number, timeMs: number): void {
-    this.dispatcher?.onData(dir, bytes, offset, frame, timeMs);
+    const turns = this.turns;
+    if (turns === undefined) {
+      this.dispatcher?.onData(dir, bytes, offset, frame, timeMs);
+      return;
+    }
+    // The tracker reports the finished turn first; the new turn's start line is read after.
+    turns.add(dir, bytes.length, offset, frame, timeMs, frame, timeMs);
+    if (dir !== this.turnDir) {
+      this.turnDir = dir;
+      if (this.turnProtocol === "http1") {
+        readStartLine(bytes, dir === 0 ? this.currentRequestLine : this.currentResponseLine);
+      }
+    }
   }
 
   onGap(dir: StreamDir, offset: number, len: number, frame: number, timeMs: number): void {
-    this.dispatcher?.onGap(dir, offset, len, frame, timeMs);
+    if (!this.inCutSegment) {
+      const gaps = this.gapOffsets[dir];
+      if (gaps.length >= MAX_GAPS_KEPT) gaps.shift();
+      gaps.push(offset);
+    }
+    const turns = this.turns;
+    if (turns === undefined) {
+      this.dispatcher?.onGap(dir, offset, len, frame, timeMs);
+      return;
+    }
+    turns.gap(dir, len, offset, frame, timeMs);
+    if (dir !== this.turnDir) {
+      // A turn whose first bytes were never captured has no start line.
+      this.turnDir = dir;
+      const line = dir === 0 ? this.currentRequestLine : this.currentResponseLine;
+      line.method = "";
+      line.target = "";
+      line.status = 0;
+    }
   }
 
   onEnd(
@@ -285,6 +377,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     }
     this.endedDirs++;
     this.dispatcher?.onEnd(dir, reason, offset, frame, timeMs);
+    if (this.endedDirs === 2) this.turns?.flush();
   }
 
   // ── ProtoSink: what the parsers report ──
@@ -366,7 +459,13 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       response !== null && (!response.complete || (request !== null && !request.complete));
     if (response === null) outcome = this.unansweredOutcome();
     else if (cut && this.rstFrame > 0) outcome = "reset";
-    else if (response.bodyGapBytes > 0 || (request !== null && request.bodyGapBytes > 0)) {
+    else if (
+      (response.bodyGapBytes > 0 &&
+        this.missed(1, response.startOffsetBytes, response.endOffsetBytes)) ||
+      (request !== null &&
+        request.bodyGapBytes > 0 &&
+        this.missed(0, request.startOffsetBytes, request.endOffsetBytes))
+    ) {
       outcome = "gap";
     } else if (cut) outcome = this.cutOutcome();
     this.build({
@@ -437,6 +536,8 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     if (t.dir === 0) {
       if (this.pendingTurn !== undefined) this.emitTurns(this.pendingTurn, null);
       this.pendingTurn = t;
+      this.pendingRequestLine.method = this.currentRequestLine.method;
+      this.pendingRequestLine.target = this.currentRequestLine.target;
       return;
     }
     const request = this.pendingTurn;
@@ -448,19 +549,29 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   }
 
   private emitTurns(request: TurnMessage | null, response: TurnMessage | null): void {
-    const protocol = (request ?? response)?.protocol ?? "generic";
+    const byTurns = this.turns !== undefined;
+    const protocol = byTurns ? this.turnProtocol : ((request ?? response)?.protocol ?? "generic");
     let outcome: ExchangeOutcome = "complete";
     if (response === null) outcome = this.unansweredOutcome();
-    else if (response.gapBytes > 0 || (request !== null && request.gapBytes > 0)) outcome = "gap";
+    else if (
+      (response.gapBytes > 0 &&
+        this.missed(1, response.startOffsetBytes, response.endOffsetBytes)) ||
+      (request !== null &&
+        request.gapBytes > 0 &&
+        this.missed(0, request.startOffsetBytes, request.endOffsetBytes))
+    ) {
+      outcome = "gap";
+    }
     const tls = protocol === "tls" ? this.tlsSession() : undefined;
+    const line = byTurns && request !== null ? this.pendingRequestLine : undefined;
     this.build({
       protocol,
-      method: "",
-      target: tls?.serverName ?? "",
+      method: line?.method ?? "",
+      target: line?.target ?? tls?.serverName ?? "",
       host: tls?.serverName ?? "",
       request: request === null ? null : turnSide(request),
       response: response === null ? null : turnSide(response),
-      status: 0,
+      status: byTurns && response !== null ? this.currentResponseLine.status : 0,
       outcome,
       endMs: this.endMs(),
       endFrame: this.endFrame(),
@@ -502,6 +613,13 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   }
 
   // ── building ──
+
+  /** The capture missed bytes of `dir` in [start, end) (snaplen cuts aside). */
+  private missed(dir: StreamDir, start: number, end: number): boolean {
+    const gaps = this.gapOffsets[dir];
+    for (let i = 0; i < gaps.length; i++) if (gaps[i] >= start && gaps[i] < end) return true;
+    return false;
+  }
 
   /** Why a request got no response: a RST, the capture's end, else the server closed. */
   private unansweredOutcome(): ExchangeOutcome {
@@ -623,6 +741,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       rttMs: this.rttMs,
     };
     if (dnsExchangeId >= 0) exchange.dnsExchangeId = dnsExchangeId;
+    if (this.turns !== undefined) exchange.framedByTurns = true;
     if (a.interimResponses > 0) exchange.interimResponses = a.interimResponses;
     const tls = this.tlsSession();
     if (tls !== undefined) exchange.tls = tlsFacts(tls);
@@ -744,7 +863,16 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     this.dnsTracker = undefined;
     this.reassembler = undefined;
     this.dispatcher = undefined;
+    this.turns = undefined;
   }
+}
+
+/** The bytes hold an empty line: an HTTP/1 head ends inside them (RFC 9112 §2.1). */
+function hasHeadEnd(b: Uint8Array): boolean {
+  for (let i = 3; i < b.length; i++) {
+    if (b[i] === 0x0a && b[i - 1] === 0x0d && b[i - 2] === 0x0a && b[i - 3] === 0x0d) return true;
+  }
+  return false;
 }
 
 function httpSide(m: HttpMessage): Side {

@@ -134,6 +134,12 @@ export interface Exchange {
   rttMs?: number | null;
   /** The id of the DNS exchange whose time the "dns" phase repeats (do not count it twice). */
   dnsExchangeId?: number;
+  /**
+   * The capture cut the connection's payloads (a snaplen that keeps only headers): this exchange is
+   * a client turn and the server turn after it, with the method, target and status read from the
+   * captured start lines when HTTP/1; byte counts are the wire's.
+   */
+  framedByTurns?: boolean;
   /** Interim (1xx) responses folded into this exchange's response (HTTP only). */
   interimResponses?: number;
   /** TLS handshake facts (protocol "tls", or HTTP over a connection that began with TLS). */

@@ -19,7 +19,10 @@ export async function analyzeCapture(
 ): Promise<Analysis> {
   const keep =
     options.all === true ? Number.POSITIVE_INFINITY : (options.slowest ?? DEFAULT_SLOWEST);
-  const diagnosis = new Diagnosis({ keepExchanges: keep });
+  const diagnosis = new Diagnosis({
+    keepExchanges: keep,
+    ...(options.clientPorts !== undefined ? { clientPorts: new Set(options.clientPorts) } : {}),
+  });
   const result = await runPass(source, {
     observers: [diagnosis],
     ...(options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {}),
@@ -49,7 +52,7 @@ export async function analyzeCapture(
     },
     vantage,
     summary: {
-      connections: result.connections.length,
+      connections: diagnosis.connections,
       exchanges: diagnosis.exchanges,
       slowExchanges,
       failures,

@@ -41,6 +41,8 @@ export interface ResetSighting {
 
 export class ConnectionTrack {
   connection: number;
+  /** False when the analysis was asked to leave this connection out (AnalyzeOptions.clientPorts). */
+  included = true;
   /** The connection's first and last packet (ms since the capture's first packet). */
   firstMs = -1;
   lastMs = -1;

@@ -26,6 +26,8 @@ export interface DiagnosisOptions {
   keepExchanges: number;
   /** The rules to run (default: every rule). */
   rules?: readonly RuleFactory[];
+  /** Only connections whose client port is in this set (default: all). */
+  clientPorts?: ReadonlySet<number>;
 }
 
 export class Diagnosis implements PassObserver {
@@ -39,6 +41,7 @@ export class Diagnosis implements PassObserver {
   private readonly exchangeRules: DiagnoseRule[];
   private readonly connectionRules: DiagnoseRule[];
   private readonly dnsRules: DiagnoseRule[];
+  private readonly clientPorts: ReadonlySet<number> | undefined;
   exchanges = 0;
   totalMs = 0;
   /** Exchanges that ended without a complete response (no response, reset). */
@@ -55,6 +58,7 @@ export class Diagnosis implements PassObserver {
     const factories = options.rules ?? RULES;
     this.tracks = new ConnectionTracks(factories.length);
     this.slowest = new SlowestExchanges(options.keepExchanges);
+    this.clientPorts = options.clientPorts;
     this.rules = factories.map((factory, slot) =>
       factory({ sink: this.groups, intervals: this.intervals, slot }),
     );
@@ -75,6 +79,16 @@ export class Diagnosis implements PassObserver {
     this.lastTimeMs = packet.timeMs;
     if (packet.connection < 0) return;
     const track = this.tracks.track(packet.connection);
+    if (this.clientPorts !== undefined) {
+      if (track.firstMs < 0) {
+        const view = packet.view;
+        track.included = this.clientPorts.has(packet.fromClient ? view.srcPort : view.dstPort);
+      }
+      if (!track.included) {
+        if (track.firstMs < 0) track.firstMs = packet.timeMs;
+        return;
+      }
+    }
     const rules = this.packetRules;
     for (let i = 0; i < rules.length; i++) rules[i]!.onPacket!(packet, track);
     track.update(packet);
@@ -82,6 +96,7 @@ export class Diagnosis implements PassObserver {
 
   onExchange(exchange: Exchange): void {
     const track = exchange.connection >= 0 ? this.tracks.find(exchange.connection) : undefined;
+    if (track !== undefined && !track.included) return;
     if (exchange.connection >= 0) {
       const intervals = this.intervals.of(exchange.connection);
       if (intervals !== undefined) rechargeExchange(exchange, intervals);
@@ -98,6 +113,11 @@ export class Diagnosis implements PassObserver {
   }
 
   onConnection(summary: ConnectionSummary): void {
+    if (this.clientPorts !== undefined && !this.clientPorts.has(summary.client.port)) {
+      this.tracks.release(summary.stream);
+      this.intervals.release(summary.stream);
+      return;
+    }
     this.connections++;
     if (summary.handshake.synUnanswered || summary.state === "REJ") this.failedConnections++;
     const track = this.tracks.find(summary.stream);

@@ -63,4 +63,9 @@ export interface AnalyzeOptions {
   maxPackets?: number;
   /** UDP ports carrying DNS besides 53 (e.g. a local resolver on a random port). */
   dnsPorts?: number[];
+  /**
+   * Analyze only the TCP connections whose client port is one of these (e.g. `wirewhy probe`'s
+   * own connections); DNS lookups are kept. Default: every connection.
+   */
+  clientPorts?: number[];
 }

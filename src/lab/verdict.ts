@@ -1,20 +1,31 @@
 /**
  * The one adapter between the labs and the analysis: every lab's verdict goes through
- * `analyzeLabCapture`. The analysis that produces Findings (`wirewhy analyze`: the exchange and
- * diagnose stages) has not landed yet, so for now it answers "unavailable"; when it lands, only
- * this file changes: call it on the capture and return its findings in importance order.
+ * `analyzeLabCapture`, which runs `wirewhy analyze`'s engine (analyzeCapture) on the lab's capture
+ * and returns its findings in importance order; judgeVerdict compares the first with the lab's
+ * known cause.
  */
+import { analyzeCapture } from "../diagnose/analyze-capture.ts";
 import type { Finding, Layer } from "../model/finding.ts";
 
 export type LabVerdict =
   | { status: "unavailable"; reason: string }
   | { status: "analyzed"; findings: Finding[] };
 
-export const ANALYSIS_UNAVAILABLE_REASON =
-  "analysis not available yet: the stages that turn a capture into findings (exchange, diagnose) have not landed";
-
-export async function analyzeLabCapture(_capturePath: string): Promise<LabVerdict> {
-  return { status: "unavailable", reason: ANALYSIS_UNAVAILABLE_REASON };
+/**
+ * The analysis of a lab's capture. A capture the analysis cannot read at all (the reader throws:
+ * no packets, not a capture) is "unavailable" with the reason, so the lab reports it instead of
+ * crashing.
+ */
+export async function analyzeLabCapture(capturePath: string): Promise<LabVerdict> {
+  try {
+    const analysis = await analyzeCapture(capturePath, { slowest: 0 });
+    return { status: "analyzed", findings: analysis.findings };
+  } catch (error) {
+    return {
+      status: "unavailable",
+      reason: `the analysis failed: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
 }
 
 /** What `--json` prints as `got`: the first finding, or null when there is none to compare. */

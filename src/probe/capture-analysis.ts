@@ -1,16 +1,16 @@
 /**
- * THE HOOK where packet analysis plugs into `wirewhy probe --capture`.
+ * Where packet analysis plugs into `wirewhy probe --capture`.
  *
  * The probe records its own packets (capture.ts) and hands the file to a ProbeCaptureAnalyzer,
  * which returns Findings with frame numbers; probe merges them with its own, the capture's
  * replacing the probe's of the same kind (packets are the stronger evidence).
  *
- * `analyzeProbeCapture` below is the default analyzer. The packet analysis (`wirewhy analyze`:
- * src/tcp → proto → exchange → diagnose) is not built yet; when it is, this function becomes a
- * call to it, filtered to the probe's connections by `localPorts`. Until then it reports itself
- * as unavailable and adds no findings. Callers can pass their own analyzer in
+ * `analyzeProbeCapture` below is the default analyzer: `wirewhy analyze`'s engine
+ * (analyzeCapture) restricted to the probe's connections by their local ports, and the DNS
+ * lookups on the probe's DNS port. Callers can pass their own analyzer in
  * ProbeOptions.captureAnalyzer.
  */
+import { analyzeCapture } from "../diagnose/analyze-capture.ts";
 import type { Finding } from "../model/finding.ts";
 
 export interface ProbeCaptureInput {
@@ -34,14 +34,13 @@ export interface ProbeCaptureAnalysis {
 
 export type ProbeCaptureAnalyzer = (input: ProbeCaptureInput) => Promise<ProbeCaptureAnalysis>;
 
-export async function analyzeProbeCapture(
-  _input: ProbeCaptureInput,
-): Promise<ProbeCaptureAnalysis> {
-  return {
-    status: "unavailable",
-    reason: "the packet analysis (wirewhy analyze) is not part of this build yet",
-    findings: [],
-  };
+export async function analyzeProbeCapture(input: ProbeCaptureInput): Promise<ProbeCaptureAnalysis> {
+  const analysis = await analyzeCapture(input.file, {
+    slowest: 0,
+    clientPorts: input.localPorts,
+    ...(input.dnsPort !== null && input.dnsPort !== 53 ? { dnsPorts: [input.dnsPort] } : {}),
+  });
+  return { status: "analyzed", reason: null, findings: analysis.findings };
 }
 
 /** What `probe --capture` reports about its capture. */

@@ -31,37 +31,48 @@ export interface HeadlineInput {
 }
 
 export function headline(input: HeadlineInput): string {
-  const severe = input.findings.filter((f) => f.severity !== "info");
+  const errors = input.findings.filter((f) => f.severity === "error");
+  const warnings = input.findings.filter((f) => f.severity === "warning");
   const requests = input.exchanges + input.failedConnections;
-  if (severe.length === 0 && input.failures === 0) {
+  if (errors.length === 0 && warnings.length === 0 && input.failures === 0) {
     if (input.exchanges === 0) return "No problem found: no requests in this capture";
     return `No problem found: ${plural(input.exchanges, "request")}, all healthy`;
   }
-  const main = severe[0] ?? input.findings[0];
   const parts: string[] = [];
-  if (input.failures > 0) parts.push(`${input.failures} of ${plural(requests, "request")} failed`);
-  if (input.slowExchanges > 0) {
-    parts.push(
+  const failure = errors[0];
+  if (input.failures > 0 || failure !== undefined) {
+    let part =
       input.failures > 0
-        ? `${input.slowExchanges} were slow`
-        : `${input.slowExchanges} of ${plural(requests, "request")} were slow`,
-    );
+        ? `${input.failures} of ${plural(requests, "request")} failed`
+        : `${plural(requests, "request")}, with errors`;
+    if (failure !== undefined)
+      part += ` (${layerWords(failure.layer)}: ${lowerFirst(failure.title)})`;
+    parts.push(part);
   }
-  let sentence = parts.length > 0 ? parts.join(" and ") : "Problems found";
-  if (main === undefined) return sentence;
-  let excessMs = 0;
-  let mainLayerMs = 0;
-  for (const finding of severe) {
-    excessMs += finding.costMs;
-    if (finding.layer === main.layer) mainLayerMs += finding.costMs;
+  const slow = warnings[0];
+  if (slow !== undefined) {
+    let part =
+      input.slowExchanges === 0
+        ? "a problem cost time"
+        : parts.length > 0
+          ? `${input.slowExchanges} ${wereOrWas(input.slowExchanges)} slow`
+          : `${input.slowExchanges} of ${plural(requests, "request")} ${wereOrWas(input.slowExchanges)} slow`;
+    let excessMs = 0;
+    let layerMs = 0;
+    for (const finding of warnings) {
+      excessMs += finding.costMs;
+      if (finding.layer === slow.layer) layerMs += finding.costMs;
+    }
+    const share = excessMs > 0 ? Math.round((100 * layerMs) / excessMs) : 100;
+    part += `; ${share}% of the excess was ${layerWords(slow.layer)}: ${lowerFirst(slow.title)}`;
+    parts.push(part);
   }
-  if (excessMs > 0 && main.costMs > 0) {
-    const share = Math.round((100 * mainLayerMs) / excessMs);
-    sentence += `; ${share}% of the excess was ${layerWords(main.layer)}: ${lowerFirst(main.title)}`;
-  } else {
-    sentence += `; ${layerWords(main.layer)}: ${lowerFirst(main.title)}`;
-  }
-  return sentence;
+  const text = parts.join("; ");
+  return text[0]!.toUpperCase() + text.slice(1);
+}
+
+function wereOrWas(count: number): string {
+  return count === 1 ? "was" : "were";
 }
 
 /** "Slow DNS: …" → "slow DNS: …", but "HTTP 500 …" and "DNS …" keep their capitals. */

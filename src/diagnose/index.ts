@@ -2,6 +2,8 @@
  * The diagnose stage's public API: `analyzeCapture(file)` returns the verdict (Analysis), and the
  * zod schema that validates it (analysis-schema.ts) for publishing as JSON Schema.
  */
+
+export { analysisSchema, exchangeSchema, findingSchema, phaseSchema } from "./analysis-schema.ts";
 export { analyzeCapture, DEFAULT_SLOWEST } from "./analyze-capture.ts";
 export { Diagnosis, type DiagnosisOptions } from "./diagnosis.ts";
 export { layerWords } from "./headline.ts";

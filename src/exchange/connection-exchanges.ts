@@ -62,6 +62,12 @@ const DNS_PORT = 53;
  */
 const MAX_EARLY_RESPONSES = 16;
 /**
+ * HTTP/1 requests waiting for their responses. Pipelining clients send a handful (browsers that
+ * pipelined capped it near 6); a client that never hears back and keeps sending would grow it
+ * without bound, so past this the oldest is given up as unanswered.
+ */
+const MAX_PENDING_REQUESTS = 1024;
+/**
  * Holes the capture missed (not those a snaplen cut on purpose) remembered per direction, to tell
  * which exchanges they fell in. A connection with more holes than this has lost track of older
  * ones: its earlier exchanges were emitted long before.
@@ -418,6 +424,9 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       return;
     }
     this.pendingRequests.push(m);
+    if (this.pendingRequests.length > MAX_PENDING_REQUESTS) {
+      this.emitHttp(this.pendingRequests.shift() as HttpMessage, null);
+    }
   }
 
   private onHttpResponse(m: HttpMessage): void {

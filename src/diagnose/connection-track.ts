@@ -222,6 +222,7 @@ export class ConnectionTrack {
           const inFlightBytes = seqDiff(this.lastAck[1 - side]!, end);
           if (inFlightBytes + len > windowBytes) {
             transfer.windowLimited++;
+            if (windowBytes * 2 < this.maxWindowBytes[1 - side]!) transfer.windowLimitedShrunk++;
             bound = true;
           }
         }

@@ -53,7 +53,7 @@ export function headline(input: HeadlineInput): string {
   if (slow !== undefined) {
     let part =
       input.slowExchanges === 0
-        ? "a problem cost time"
+        ? ""
         : parts.length > 0
           ? `${input.slowExchanges} ${wereOrWas(input.slowExchanges)} slow`
           : `${input.slowExchanges} of ${plural(requests, "request")} ${wereOrWas(input.slowExchanges)} slow`;
@@ -64,7 +64,8 @@ export function headline(input: HeadlineInput): string {
       if (finding.layer === slow.layer) layerMs += finding.costMs;
     }
     const share = excessMs > 0 ? Math.round((100 * layerMs) / excessMs) : 100;
-    part += `; ${share}% of the excess was ${layerWords(slow.layer)}: ${lowerFirst(slow.title)}`;
+    const excess = `${share}% of the excess was ${layerWords(slow.layer)}: ${lowerFirst(slow.title)}`;
+    part = part === "" ? excess : `${part}; ${excess}`;
     parts.push(part);
   }
   const text = parts.join("; ");

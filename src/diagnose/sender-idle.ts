@@ -5,11 +5,11 @@
  * allows), so the gap is the application's: it had not produced the bytes yet. Shared by
  * slow-response-body (the server's side) and slow-request-body (the client's).
  */
-import type { PassPacket } from "../exchange/types.ts";
-import type { ConnectionSummary } from "../tcp/types.ts";
+import type { Exchange, PassPacket } from "../exchange/types.ts";
 import type { ConnectionTrack } from "./connection-track.ts";
-import { endpointText } from "./endpoint-text.ts";
+import { spacedEndpointText } from "./endpoint-text.ts";
 import { roundMs } from "./ms-text.ts";
+import { findPhase, requestLabel } from "./phase-charges.ts";
 import type { RuleContext, RuleFactory } from "./rule.ts";
 import { severityForCost } from "./severity.ts";
 import { appLayer } from "./side-layer.ts";
@@ -34,53 +34,84 @@ export function senderIdleMs(packet: PassPacket, track: ConnectionTrack, side: n
 
 /** Gaps shorter than this are scheduling noise, not an application producing slowly. */
 export const SENDER_IDLE_MIN_MS = 20;
+/** Gaps remembered per connection until the exchange they belong to is complete. */
+export const IDLE_GAPS_KEPT = 32;
 
-class IdleState {
-  gaps = 0;
-  costMs = 0;
-  worstMs = 0;
-  worstFrames: number[] = [];
+/** Exchanges whose messages have a known end, so a gap is inside one message, not between two. */
+const MESSAGE_PROTOCOLS: ReadonlySet<string> = new Set(["http1", "http2", "tls"]);
+
+class IdleGaps {
+  /** [startMs, endMs, frameBefore, frameAfter] per gap. */
+  readonly gaps = new Float64Array(IDLE_GAPS_KEPT * 4);
+  next = 0;
+  count = 0;
 }
 
 /**
- * The rule behind slow-response-body (side 1) and slow-request-body (side 0): sums the side's
- * idle gaps of at least SENDER_IDLE_MIN_MS, proves them to the side's app, and reports them per
- * connection.
+ * The rule behind slow-response-body (side 1) and slow-request-body (side 0): remembers the
+ * side's idle gaps of at least SENDER_IDLE_MIN_MS, and when an HTTP (or TLS) exchange completes,
+ * reports those inside its response (or request) phase: a streaming protocol's pauses between
+ * messages (Redis pub/sub, an upgraded connection) are not a slow body. The exchange stage already
+ * charges those phases to the side's app, so nothing is re-charged.
  */
 export function senderIdleRule(side: number, kind: string): RuleFactory {
   const layer = appLayer(side);
+  const phaseName = side === 1 ? "response" : "request";
   return (context: RuleContext) => ({
     onPacket(packet: PassPacket, track: ConnectionTrack): void {
       if ((packet.fromClient ? 0 : 1) !== side) return;
       const idleMs = senderIdleMs(packet, track, side);
       if (idleMs < SENDER_IDLE_MIN_MS) return;
-      let state = track.slots[context.slot] as IdleState | undefined;
+      let state = track.slots[context.slot] as IdleGaps | undefined;
       if (state === undefined) {
-        state = new IdleState();
+        state = new IdleGaps();
         track.slots[context.slot] = state;
       }
-      state.gaps++;
-      state.costMs += idleMs;
-      if (idleMs >= state.worstMs) {
-        state.worstMs = idleMs;
-        state.worstFrames = [track.lastDataFrame[side]!, packet.record.frame];
-      }
-      context.intervals.add(track.connection, packet.timeMs - idleMs, packet.timeMs, layer, kind);
+      const at = state.next * 4;
+      state.gaps[at] = packet.timeMs - idleMs;
+      state.gaps[at + 1] = packet.timeMs;
+      state.gaps[at + 2] = track.lastDataFrame[side]!;
+      state.gaps[at + 3] = packet.record.frame;
+      state.next = (state.next + 1) % IDLE_GAPS_KEPT;
+      if (state.count < IDLE_GAPS_KEPT) state.count++;
     },
-    onConnection(summary: ConnectionSummary, track: ConnectionTrack | undefined): void {
-      const state = track?.slots[context.slot] as IdleState | undefined;
-      if (state === undefined) return;
+    onExchange(exchange: Exchange, track: ConnectionTrack | undefined): void {
+      const state = track?.slots[context.slot] as IdleGaps | undefined;
+      if (state === undefined || state.count === 0) return;
+      if (!MESSAGE_PROTOCOLS.has(exchange.protocol)) return;
+      const phase = findPhase(exchange, phaseName);
+      if (phase === undefined) return;
+      const fromMs = phase.startMs - 1e-6;
+      const toMs = phase.startMs + phase.durationMs + 1e-6;
+      let gaps = 0;
+      let costMs = 0;
+      let worstMs = 0;
+      let worstFrames: number[] = [];
+      const g = state.gaps;
+      for (let i = 0; i < state.count; i++) {
+        const at = i * 4;
+        if (g[at]! < fromMs || g[at + 1]! > toMs) continue;
+        const ms = g[at + 1]! - g[at]!;
+        gaps++;
+        costMs += ms;
+        if (ms >= worstMs) {
+          worstMs = ms;
+          worstFrames = [g[at + 2]!, g[at + 3]!];
+        }
+      }
+      if (gaps === 0) return;
+      costMs = Math.min(costMs, phase.durationMs);
       context.sink.add({
         kind,
         layer,
-        severity: severityForCost(state.costMs, false),
-        count: state.gaps,
-        costMs: state.costMs,
-        endpoint: endpointText(summary.server),
-        frames: state.worstFrames,
-        connection: summary.stream,
-        exchange: -1,
-        facts: { gaps: state.gaps, worstMs: roundMs(state.worstMs) },
+        severity: severityForCost(costMs, false),
+        count: gaps,
+        costMs,
+        endpoint: spacedEndpointText(exchange.server),
+        frames: worstFrames,
+        connection: exchange.connection,
+        exchange: exchange.id,
+        facts: { gaps, worstMs: roundMs(worstMs), request: requestLabel(exchange) },
       });
     },
   });

@@ -18,6 +18,8 @@ export class TransferShape {
   windowFull = 0;
   /** Segments after which less than one more segment fitted in the peer's receive window. */
   windowLimited = 0;
+  /** ...of them while that window was under half its largest: the receiving app fell behind. */
+  windowLimitedShrunk = 0;
   bucketMs = BUCKET_START_MS;
   readonly buckets = new Float64Array(TRANSFER_BUCKETS);
 

@@ -1,8 +1,9 @@
 /**
  * dns-failure (dns): a lookup that gave no usable answer: no response at all (every query and
  * retry lost, or the server down), or an error rcode (RFC 1035 §4.1.1: 2 SERVFAIL, 5 REFUSED; RFC
- * 8914 extended errors say why). NXDOMAIN (3, the name does not exist) is a warning, not an
- * error: with resolv.conf search domains most lookups try names that do not exist first.
+ * 8914 extended errors say why). NXDOMAIN (3, the name does not exist) is not an error: with
+ * resolv.conf search domains most lookups try names that do not exist first; its cost alone
+ * decides its severity (severity.ts).
  * Cost: the time the client waited (first query → answer, or → its last retry when unanswered).
  * Read from the exchange stage's "dns" exchanges.
  */
@@ -12,6 +13,7 @@ import type { ConnectionTrack } from "../connection-track.ts";
 import { spacedEndpointText } from "../endpoint-text.ts";
 import { msText, plural } from "../ms-text.ts";
 import type { FindingKind, RuleContext, RuleFactory } from "../rule.ts";
+import { severityForCost } from "../severity.ts";
 
 export const DNS_FAILURE = "dns-failure";
 
@@ -51,7 +53,8 @@ export const dnsFailureRule: RuleFactory = (context: RuleContext) => ({
       return;
     } else {
       outcome = dns.rcodeName || `rcode ${response.status}`;
-      if (response.status === NXDOMAIN) severity = "warning";
+      // A name that does not exist is routine with resolv.conf search domains: its cost decides.
+      if (response.status === NXDOMAIN) severity = severityForCost(exchange.durationMs, false);
     }
     const frames = [exchange.request.firstFrame];
     if (exchange.request.lastFrame !== exchange.request.firstFrame) {

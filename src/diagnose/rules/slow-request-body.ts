@@ -2,8 +2,9 @@
  * slow-request-body (client-app): the client paused in the middle of its request (an upload)
  * while nothing stopped it: its data was all acknowledged and the server's window open (RFC 9293
  * §3.8.6). The client application produced the body slowly (reading a file or a stream it relays,
- * a generator, a slow user). Measured by sender-idle.ts; each gap of at least SENDER_IDLE_MIN_MS,
- * the capture point's round trip to the client taken out, is charged to the client app.
+ * a generator, a slow user). Measured by sender-idle.ts: each gap of at least SENDER_IDLE_MIN_MS
+ * inside an HTTP request, the capture point's round trip to the client taken out. Cost: their sum
+ * (at most the request phase).
  */
 import { msText, plural } from "../ms-text.ts";
 import type { FindingKind } from "../rule.ts";

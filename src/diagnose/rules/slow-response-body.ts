@@ -3,8 +3,9 @@
  * stopped it from sending: everything it had sent was acknowledged and the client's receive window
  * was open (RFC 9293 §3.8.6: a sender may send whenever the window allows). The pause is the
  * server application producing the body slowly (a slow query streamed row by row, an upstream
- * read, a flush per chunk). Measured by sender-idle.ts; each gap of at least SENDER_IDLE_MIN_MS,
- * the capture point's round trip to the server taken out, is charged to the server app.
+ * read, a flush per chunk). Measured by sender-idle.ts: each gap of at least SENDER_IDLE_MIN_MS
+ * inside an HTTP response, the capture point's round trip to the server taken out. Cost: their sum
+ * (at most the response phase).
  */
 import { msText, plural } from "../ms-text.ts";
 import type { FindingKind } from "../rule.ts";

@@ -7,10 +7,12 @@
  * Rule: the first client record is a handshake record (content type 22, RFC 8446 §5.1) holding a
  * ClientHello (handshake type 1, §4) and the first server record a ServerHello (type 2). The
  * server's time is ServerHello − ClientHello minus the capture point's round trip to the server
- * (SYN → SYN/ACK, ~0 at the server), so the network is not charged to the server. Reported from
+ * (SYN → SYN/ACK, ~0 at the server), so the network is not charged to the server; a resent
+ * ClientHello counts from its last copy (loss is packet-loss's). Reported from
  * SLOW_TLS_SERVER_MIN_MS.
  */
 import type { PassPacket } from "../../exchange/types.ts";
+import { ANY_RETRANSMISSION } from "../../tcp/flags.ts";
 import type { ConnectionSummary } from "../../tcp/types.ts";
 import type { ConnectionTrack } from "../connection-track.ts";
 import { endpointText } from "../endpoint-text.ts";
@@ -69,6 +71,12 @@ export const slowTlsHandshakeRule: RuleFactory = (context: RuleContext) => ({
     const isHello = view.payloadCapturedBytes >= 6 && view.bytes[at] === TLS_HANDSHAKE_RECORD;
     const type = isHello ? view.bytes[at + 5] : -1;
     if (packet.fromClient) {
+      if (state.clientHelloMs >= 0 && (packet.flags & ANY_RETRANSMISSION) !== 0) {
+        // The ClientHello was resent: the server can only answer the copy that reached it.
+        state.clientHelloMs = packet.timeMs;
+        state.clientHelloFrame = packet.record.frame;
+        return;
+      }
       if (state.clientHelloMs < 0) {
         if (type !== CLIENT_HELLO) {
           state.done = true;

@@ -424,30 +424,10 @@ export class TcpAnalyzer {
     fwd.lastSegmentFlags = flags;
 
     // Remove what this ACKs from the other direction's list; exact matches give RTT samples.
-    const list = rev.unacked;
-    const hasAck = (tcpFlags & TcpFlag.ACK) !== 0;
-    for (let i = 0; i < list.count; ) {
-      const segNext = list.nextSeq[i];
-      if (ack === segNext) {
-        if (hasAck && list.ambiguous[i] === 0) rev.ackRtt.add(timeNs - list.timeNs[i]);
-        list.removeAt(i);
-        continue;
-      }
-      const segSeq = list.seq[i];
-      if (seqGt(ack, segSeq) && seqGt(segNext, ack)) {
-        list.trimStart(i, ack); // partly acknowledged
-        i++;
-        continue;
-      }
-      if (seqGt(segNext, ack)) {
-        i++;
-        continue;
-      }
-      list.removeAt(i); // acknowledged earlier
-    }
+    rev.unacked.acknowledge(ack, (tcpFlags & TcpFlag.ACK) !== 0, timeNs, rev.ackRtt);
 
     // Bytes in flight after this segment (Wireshark's payload-based method), minus SACKed data.
-    if (s.lenBytes > 0 && fwd.unacked.count > 0 && fwd.validBif) {
+    if (s.lenBytes > 0 && fwd.bytesInFlight.enabled && fwd.unacked.count > 0 && fwd.validBif) {
       let inFlight = fwd.unacked.spanBytes() - rev.lastSackBytes;
       if (tcpFlags & SYN_FIN) inFlight -= 1;
       if (inFlight > 0 && inFlight < 2_000_000_000) fwd.bytesInFlight.add(timeNs, inFlight);
@@ -571,7 +551,9 @@ export class TcpAnalyzer {
       if (lenBytes > fwd.maxPayloadBytes) fwd.maxPayloadBytes = lenBytes;
       if (rev.mss > 0 && lenBytes > rev.mss) fwd.oversizeSegments++;
     }
-    fwd.receiveWindow.add(timeNs, tcpFlags & TcpFlag.SYN ? s.window : fwd.scaledWindow(s.window));
+    if (fwd.receiveWindow.enabled) {
+      fwd.receiveWindow.add(timeNs, tcpFlags & TcpFlag.SYN ? s.window : fwd.scaledWindow(s.window));
+    }
     // ECN (RFC 3168): CE marks on IP, ECE echoes on TCP.
     if ((view.ipEcn & 3) === 3) fwd.ecnCeMarks++;
     if (tcpFlags & TcpFlag.ECE && (tcpFlags & TcpFlag.SYN) === 0) fwd.ecnEchoes++;

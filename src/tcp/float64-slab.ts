@@ -1,37 +1,46 @@
 /**
- * Fixed-length Float64Array views cut from large shared buffers, taken back for reuse when their
- * owner is released. Every connection direction needs small sample buffers (RTT reservoirs);
- * giving each its own ArrayBuffer cost about a microsecond per allocation (a backing store outside
- * the JS heap, registered with the GC), as much as the samples themselves on a capture of short
- * connections. A view handed out again keeps its old contents: owners write before they read.
- * Memory follows the most views alive at once, not the number ever taken.
+ * Fixed-length runs of doubles ("slots") cut from large shared Float64Arrays, taken back for reuse
+ * when their owner is released. Every connection direction needs small sample buffers (RTT
+ * reservoirs); giving each its own ArrayBuffer cost about a microsecond per allocation (a backing
+ * store outside the JS heap, registered with the GC), and even a subarray view is two more heap
+ * objects per owner for the garbage collector to copy. A slot is a number: owners keep the chunk
+ * (`chunkOf`) and their offset in it (`offsetOf`). A slot handed out again keeps its old contents:
+ * owners write before they read. Memory follows the most slots alive at once, not the number ever
+ * taken.
  */
 
-/** Views per shared buffer: one allocation serves this many owners. */
-const VIEWS_PER_CHUNK = 256;
+/** Slots per shared buffer: one allocation serves this many owners. */
+const SLOTS_PER_CHUNK = 256;
 
 export class Float64Slab {
-  private chunk: Float64Array;
-  private nextView = 0;
-  private readonly free: Float64Array[] = [];
+  private readonly chunks: Float64Array[] = [];
+  private nextSlot = 0;
+  private readonly free: number[] = [];
 
-  constructor(private readonly viewLength: number) {
-    this.chunk = new Float64Array(viewLength * VIEWS_PER_CHUNK);
-  }
+  constructor(private readonly slotLength: number) {}
 
-  take(): Float64Array {
+  take(): number {
     const reused = this.free.pop();
     if (reused !== undefined) return reused;
-    if (this.nextView === VIEWS_PER_CHUNK) {
-      this.chunk = new Float64Array(this.viewLength * VIEWS_PER_CHUNK);
-      this.nextView = 0;
+    const slot = this.nextSlot++;
+    if (slot % SLOTS_PER_CHUNK === 0) {
+      this.chunks.push(new Float64Array(this.slotLength * SLOTS_PER_CHUNK));
     }
-    const start = this.nextView++ * this.viewLength;
-    return this.chunk.subarray(start, start + this.viewLength);
+    return slot;
   }
 
-  /** Takes back a view from take(); the caller must drop its reference. */
-  give(view: Float64Array): void {
-    this.free.push(view);
+  /** The shared array holding `slot`. */
+  chunkOf(slot: number): Float64Array {
+    return this.chunks[Math.floor(slot / SLOTS_PER_CHUNK)];
+  }
+
+  /** Where `slot` starts in its chunk. */
+  offsetOf(slot: number): number {
+    return (slot % SLOTS_PER_CHUNK) * this.slotLength;
+  }
+
+  /** Takes back a slot from take(); the caller must not use it again. */
+  give(slot: number): void {
+    this.free.push(slot);
   }
 }

@@ -12,6 +12,7 @@ export const RESERVOIR_SIZE = 64;
 const reservoirs = new Float64Slab(RESERVOIR_SIZE);
 /** summary() sorts a copy of the reservoir here (summaries are built one at a time). */
 const sortScratch = new Float64Array(RESERVOIR_SIZE);
+const EMPTY = new Float64Array(0);
 
 export interface RttSummary {
   samples: number;
@@ -25,7 +26,10 @@ export class RttStats {
   count = 0;
   minNs = 0;
   maxNs = 0;
-  private reservoir: Float64Array | undefined = undefined;
+  /** The reservoir: RESERVOIR_SIZE doubles of a shared slab chunk from `base`; -1 before any. */
+  private slot = -1;
+  private chunk: Float64Array = EMPTY;
+  private base = 0;
   private rng = 0x9e3779b9;
 
   add(ns: number): void {
@@ -33,9 +37,13 @@ export class RttStats {
     if (this.count === 0 || ns < this.minNs) this.minNs = ns;
     if (this.count === 0 || ns > this.maxNs) this.maxNs = ns;
     this.count++;
-    if (this.reservoir === undefined) this.reservoir = reservoirs.take();
+    if (this.slot < 0) {
+      this.slot = reservoirs.take();
+      this.chunk = reservoirs.chunkOf(this.slot);
+      this.base = reservoirs.offsetOf(this.slot);
+    }
     if (this.count <= RESERVOIR_SIZE) {
-      this.reservoir[this.count - 1] = ns;
+      this.chunk[this.base + this.count - 1] = ns;
       return;
     }
     // xorshift32: cheap and deterministic.
@@ -45,32 +53,42 @@ export class RttStats {
     x ^= x << 5;
     this.rng = x >>> 0;
     const j = this.rng % this.count;
-    if (j < RESERVOIR_SIZE) this.reservoir[j] = ns;
+    if (j < RESERVOIR_SIZE) this.chunk[this.base + j] = ns;
   }
 
   summary(): RttSummary | undefined {
-    if (this.count === 0 || this.reservoir === undefined) return undefined;
+    if (this.count === 0 || this.slot < 0) return undefined;
     const n = Math.min(this.count, RESERVOIR_SIZE);
-    // A typed array sorts numerically without a comparator or a copy to a JS array.
-    sortScratch.set(this.reservoir.subarray(0, n));
-    const sorted = sortScratch.subarray(0, n).sort();
+    // Insertion sort into a scratch array: no allocation, and stable like the comparator sort
+    // it replaces (n ≤ 64).
+    const sorted = sortScratch;
+    for (let i = 0; i < n; i++) {
+      const v = this.chunk[this.base + i];
+      let k = i;
+      while (k > 0 && sorted[k - 1] > v) {
+        sorted[k] = sorted[k - 1];
+        k--;
+      }
+      sorted[k] = v;
+    }
     return {
       samples: this.count,
       minMs: this.minNs / 1e6,
-      medianMs: percentile(sorted, 0.5) / 1e6,
-      p95Ms: percentile(sorted, 0.95) / 1e6,
+      medianMs: percentile(sorted, n, 0.5) / 1e6,
+      p95Ms: percentile(sorted, n, 0.95) / 1e6,
       maxMs: this.maxNs / 1e6,
     };
   }
 
   release(): void {
-    if (this.reservoir !== undefined) reservoirs.give(this.reservoir);
-    this.reservoir = undefined;
+    if (this.slot >= 0) reservoirs.give(this.slot);
+    this.slot = -1;
+    this.chunk = EMPTY;
   }
 }
 
-/** Nearest-rank percentile of an ascending array. */
-function percentile(sorted: Float64Array, p: number): number {
-  const rank = Math.max(1, Math.ceil(p * sorted.length));
+/** Nearest-rank percentile of the first `n` values of an ascending array. */
+function percentile(sorted: Float64Array, n: number, p: number): number {
+  const rank = Math.max(1, Math.ceil(p * n));
   return sorted[rank - 1];
 }

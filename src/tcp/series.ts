@@ -21,6 +21,11 @@ export class BoundedSeries {
 
   constructor(private readonly maxPoints: number) {}
 
+  /** False for a series that keeps nothing: callers skip computing its values (free when unused). */
+  get enabled(): boolean {
+    return this.maxPoints > 0;
+  }
+
   add(timeNs: number, value: number): void {
     if (this.maxPoints <= 0 || value === this.last) return;
     this.last = value;

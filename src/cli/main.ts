@@ -20,6 +20,7 @@ const commands = [
   await import("./commands/info.ts"),
   await import("./commands/packets.ts"),
   await import("./commands/conns.ts"),
+  await import("./commands/analyze.ts"),
   await import("./commands/exchanges.ts"),
   await import("./commands/lab.ts"),
   await import("./commands/probe.ts"),

@@ -1,0 +1,53 @@
+import type { Command } from "commander";
+import { captureSource, finishCapture, parsePositiveInt, withCaptureInput } from "../input.ts";
+
+interface AnalyzeFlags {
+  read?: string;
+  maxPackets?: number;
+  json?: boolean;
+  markdown?: boolean;
+  all?: boolean;
+  slowest?: number;
+}
+
+export function register(program: Command): void {
+  withCaptureInput(program.command("analyze"))
+    .description(
+      "the verdict: which layer made each slow or failed exchange slow, how many ms, which frames prove it",
+    )
+    .option("-c, --max-packets <n>", "read only the first N packets", parsePositiveInt)
+    .option("--json", "print the Analysis object (schema wirewhy.analysis/1, docs/analysis.md)")
+    .option("--markdown", "print the report as Markdown, for a ticket")
+    .option("--all", "keep every exchange (memory grows with them), not only the slowest")
+    .option(
+      "--slowest <n>",
+      "keep the N slowest exchanges (default 100 in the JSON; the reports draw N, default 10)",
+      parsePositiveInt,
+    )
+    .action(async (file: string | undefined, flags: AnalyzeFlags) => {
+      const { analyzeCapture } = await import("../../diagnose/index.ts");
+      const analysis = await analyzeCapture(captureSource(file, flags), {
+        all: flags.all === true,
+        ...(flags.slowest !== undefined ? { slowest: flags.slowest } : {}),
+        ...(flags.maxPackets !== undefined ? { maxPackets: flags.maxPackets } : {}),
+      });
+      // --all and --slowest also decide how many exchanges the reports draw.
+      const slowestShown = flags.all ? analysis.exchanges.length : flags.slowest;
+      if (flags.json) {
+        process.stdout.write(`${JSON.stringify(analysis, null, 2)}\n`);
+      } else if (flags.markdown) {
+        const { renderAnalysisMarkdown } = await import("../../report/analysis-markdown.ts");
+        process.stdout.write(renderAnalysisMarkdown(analysis, { slowestShown }));
+      } else {
+        const { renderAnalysisText } = await import("../../report/analysis-text.ts");
+        process.stdout.write(renderAnalysisText(analysis, { slowestShown }));
+      }
+      // Stopping at --max-packets is what was asked for, not damage.
+      const limited =
+        flags.maxPackets !== undefined && analysis.capture.packets >= flags.maxPackets;
+      process.exitCode = finishCapture(
+        analysis.capture.warnings,
+        analysis.capture.partial && !limited,
+      );
+    });
+}

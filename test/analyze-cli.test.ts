@@ -151,7 +151,7 @@ test("analyze on a healthy capture: one line and the counts", () => {
   assert.match(lines[0], /^✓ healthy: /);
   assert.match(
     lines[1],
-    /^  examples\/healthy-keep-alive\.pcap: pcap, 90 packets over [\d.]+ ms, 1 connection, 20 exchanges · vantage loopback/,
+    /^ {2}examples\/healthy-keep-alive\.pcap: pcap, 90 packets over [\d.]+ ms, 1 connection, 20 exchanges · vantage loopback/,
   );
   assert.equal(lines.length, 2, r.stdout);
   const a = analysisOf([HEALTHY]);

@@ -38,13 +38,35 @@ const ENDING_KINDS: ReadonlySet<ResetKind> = new Set<ResetKind>([
 
 interface CauseTest {
   kind: ResetCauseKind;
-  holds(reset: RstEvidence, sighting: ResetSighting | undefined): boolean;
+  holds(
+    reset: RstEvidence,
+    sighting: ResetSighting | undefined,
+    summary: ConnectionSummary,
+  ): boolean;
+}
+
+/**
+ * TTL difference that betrays another sender: hosts start every packet at one initial TTL, so a
+ * reset whose TTL differs from its purported sender's handshake by this much came from another
+ * hop (the tcp stage's resets.ts uses the same 2, with at least two earlier packets).
+ */
+export const FORGED_TTL_DELTA = 2;
+
+/** The RST's TTL is not its purported sender's: compared with the sender's first packet. */
+function ttlBetraysForgery(reset: RstEvidence, summary: ConnectionSummary): boolean {
+  const sent = reset.sentBy === "server" ? summary.toClient : summary.toServer;
+  if (sent.ttl === null || reset.ttl <= 0 || sent.segments < 2) return false;
+  return Math.abs(reset.ttl - sent.ttl.first) >= FORGED_TTL_DELTA;
 }
 
 /** Precedence, first match wins. */
 export const RESET_CAUSES: readonly CauseTest[] = [
-  // The RST's TTL or IP ID betrays a third party (tcp stage, resets.ts).
-  { kind: "middlebox-reset", holds: (r) => r.kind === "middlebox-injected" },
+  // The RST's TTL or IP ID betrays a third party (tcp stage, resets.ts); also when the sender's
+  // only earlier packet was its handshake (a middlebox that blocks the first request).
+  {
+    kind: "middlebox-reset",
+    holds: (r, _s, summary) => r.kind === "middlebox-injected" || ttlBetraysForgery(r, summary),
+  },
   { kind: "connection-refused", holds: (r) => r.kind === "refused" },
   // The server had sent FIN (its keep-alive timeout closed the idle connection) and the client
   // wrote a request after it: the server's kernel answers data for a closed socket with RST.
@@ -82,7 +104,7 @@ export function resetCause(
     if (!ENDING_KINDS.has(reset.kind)) continue;
     const sighting = track?.resets.find((s) => s.frame === reset.frame);
     for (const test of RESET_CAUSES) {
-      if (test.holds(reset, sighting)) return { kind: test.kind, reset, sighting };
+      if (test.holds(reset, sighting, summary)) return { kind: test.kind, reset, sighting };
     }
     return null;
   }
@@ -132,7 +154,13 @@ export function resetCauseRule(
       if (kind === "keep-alive-reuse-race" && s !== undefined) {
         facts.finToRequestMs = roundMs(s.requestStartMs - s.serverFinMs);
       }
-      if (kind === "middlebox-reset") facts.evidence = cause.reset.evidence.join("; ");
+      if (kind === "middlebox-reset") {
+        const sent = cause.reset.sentBy === "server" ? summary.toClient : summary.toServer;
+        facts.evidence =
+          cause.reset.kind === "middlebox-injected"
+            ? cause.reset.evidence.join("; ")
+            : `IP TTL ${cause.reset.ttl}, while the ${cause.reset.sentBy}'s handshake had ${sent.ttl?.first}`;
+      }
       context.sink.add({
         kind,
         layer: layerOf(cause),

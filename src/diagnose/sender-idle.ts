@@ -6,6 +6,7 @@
  * slow-response-body (the server's side) and slow-request-body (the client's).
  */
 import type { Exchange, PassPacket } from "../exchange/types.ts";
+import { ANY_RETRANSMISSION } from "../tcp/flags.ts";
 import type { ConnectionTrack } from "./connection-track.ts";
 import { spacedEndpointText } from "./endpoint-text.ts";
 import { roundMs } from "./ms-text.ts";
@@ -21,6 +22,8 @@ import { appLayer } from "./side-layer.ts";
  */
 export function senderIdleMs(packet: PassPacket, track: ConnectionTrack, side: number): number {
   if (packet.view.payloadLenBytes <= 0 || track.lastDataSide !== side) return 0;
+  // A resend after a pause is the retransmission timer's, not the application's.
+  if ((packet.flags & ANY_RETRANSMISSION) !== 0) return 0;
   const peer = 1 - side;
   if (track.lastWindow[peer] === 0 || !track.allAcked(side)) return 0;
   const sinceMs = Math.max(
@@ -37,8 +40,11 @@ export const SENDER_IDLE_MIN_MS = 20;
 /** Gaps remembered per connection until the exchange they belong to is complete. */
 export const IDLE_GAPS_KEPT = 32;
 
-/** Exchanges whose messages have a known end, so a gap is inside one message, not between two. */
-const MESSAGE_PROTOCOLS: ReadonlySet<string> = new Set(["http1", "http2", "tls"]);
+/**
+ * Exchanges whose messages have a known end, so a gap is inside one message, not between two
+ * (encrypted TLS turns do not say where a message ends: a pause there may be think time).
+ */
+const MESSAGE_PROTOCOLS: ReadonlySet<string> = new Set(["http1", "http2"]);
 
 class IdleGaps {
   /** [startMs, endMs, frameBefore, frameAfter] per gap. */
@@ -49,7 +55,7 @@ class IdleGaps {
 
 /**
  * The rule behind slow-response-body (side 1) and slow-request-body (side 0): remembers the
- * side's idle gaps of at least SENDER_IDLE_MIN_MS, and when an HTTP (or TLS) exchange completes,
+ * side's idle gaps of at least SENDER_IDLE_MIN_MS, and when an HTTP exchange completes,
  * reports those inside its response (or request) phase: a streaming protocol's pauses between
  * messages (Redis pub/sub, an upgraded connection) are not a slow body. The exchange stage already
  * charges those phases to the side's app, so nothing is re-charged.

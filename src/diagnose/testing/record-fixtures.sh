@@ -1,0 +1,104 @@
+#!/bin/sh
+# Records the diagnose stage's own test captures on this machine (run as root, from the repo
+# root): src/diagnose/testing/fixtures/*.pcap. Every byte comes from traffic made here.
+#
+#   healthy-nginx.pcap   nginx on loopback, 20 keep-alive GETs on one connection (curl)
+#   http-500.pcap        a Node server on loopback: GET /ok → 200, GET /fail → 500, keep-alive
+#   middlebox-reset.pcap client ─ router ─ server in network namespaces; the server's IP TTL is
+#                        128, and the router answers the client's "GET /blocked" with a TCP reset
+#                        forged from the server's address (iptables REJECT --reject-with
+#                        tcp-reset, TTL 64): the capture is taken in the client's namespace.
+set -eu
+out=src/diagnose/testing/fixtures
+mkdir -p "$out"
+tmp=$(mktemp -d)
+ns="wwdiag$$"
+cleanup() {
+  [ -n "${dump:-}" ] && kill "$dump" 2>/dev/null || true
+  [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
+  [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
+  for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+  rm -rf "$tmp"
+}
+trap cleanup EXIT INT TERM
+
+capture() { # iface file filter [netns]
+  if [ -n "${4:-}" ]; then
+    ip netns exec "$4" timeout 20 tcpdump -U --immediate-mode -i "$1" -s 0 -w "$2" "$3" 2>/dev/null &
+  else
+    timeout 20 tcpdump -U --immediate-mode -i "$1" -s 0 -w "$2" "$3" 2>/dev/null &
+  fi
+  dump=$!
+  sleep 1
+}
+stop_capture() { sleep 0.5; kill -INT "$dump"; wait "$dump" || true; dump=; }
+
+# 1. healthy nginx keep-alive
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+mkdir -p "$tmp/www" "$tmp/logs"
+head -c 2048 /dev/zero | tr '\0' 'x' > "$tmp/www/page.html"
+cat > "$tmp/nginx.conf" <<CONF
+user root;
+worker_processes 1;
+pid $tmp/nginx.pid;
+error_log $tmp/logs/error.log;
+events { worker_connections 64; }
+http {
+  access_log off;
+  client_body_temp_path $tmp/body; proxy_temp_path $tmp/proxy; fastcgi_temp_path $tmp/fcgi;
+  uwsgi_temp_path $tmp/uwsgi; scgi_temp_path $tmp/scgi;
+  keepalive_timeout 30s; keepalive_requests 1000;
+  server { listen 127.0.0.1:$port; root $tmp/www; }
+}
+CONF
+nginx -c "$tmp/nginx.conf"
+sleep 0.5
+capture lo "$out/healthy-nginx.pcap" "tcp port $port"
+urls=""
+for i in $(seq 1 20); do urls="$urls http://127.0.0.1:$port/page.html"; done
+# shellcheck disable=SC2086
+timeout 10 curl -s $urls >/dev/null
+stop_capture
+kill "$(cat "$tmp/nginx.pid")"; rm -f "$tmp/nginx.pid"
+
+# 2. HTTP 500 from a Node server
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 node -e '
+  require("http").createServer((req, res) => {
+    const fail = req.url === "/fail";
+    res.writeHead(fail ? 500 : 200, { "content-type": "text/plain" });
+    res.end(fail ? "internal error\n" : "ok\n");
+  }).listen(Number(process.argv[1]), "127.0.0.1");' "$port" &
+server=$!
+sleep 0.5
+capture lo "$out/http-500.pcap" "tcp port $port"
+timeout 10 curl -s "http://127.0.0.1:$port/ok" "http://127.0.0.1:$port/fail" "http://127.0.0.1:$port/ok" >/dev/null
+stop_capture
+kill "$server"; server=
+
+# 3. A reset forged by a router (middlebox)
+ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
+ip link add "${ns}c0" type veth peer name "${ns}r0"
+ip link add "${ns}r1" type veth peer name "${ns}s0"
+ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
+ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
+ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
+ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" up
+ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
+ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
+for n in c r s; do ip -n "$ns$n" link set lo up; done
+ip -n "${ns}c" route add default via 10.77.1.1
+ip -n "${ns}s" route add default via 10.77.2.1
+ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+ip netns exec "${ns}s" sysctl -q -w net.ipv4.ip_default_ttl=128
+for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
+ip netns exec "${ns}r" iptables -A FORWARD -p tcp --dport 8080 -m string --string "GET /blocked" --algo bm -j REJECT --reject-with tcp-reset
+ip netns exec "${ns}s" timeout 20 node -e '
+  require("http").createServer((req, res) => res.end("ok\n")).listen(8080, "10.77.2.2");' &
+server=$!
+sleep 0.7
+capture "${ns}c0" "$out/middlebox-reset.pcap" "tcp port 8080" "${ns}c"
+ip netns exec "${ns}c" timeout 10 curl -s "http://10.77.2.2:8080/ok" "http://10.77.2.2:8080/blocked" >/dev/null || true
+stop_capture
+kill "$server"; server=
+ls -l "$out"

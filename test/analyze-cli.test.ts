@@ -122,6 +122,10 @@ test("analyze: the terminal report names the verdict, the findings' frames and t
     lines[1],
     /^pcap, 98 packets over 983 ms, 2 connections, 20 exchanges · vantage loopback \(100% sure\)$/,
   );
+  // The headline (wrapped at 100 columns) names the server app's think time on GET /api/report.
+  const headline = r.stdout.split("\n\n")[1].replace(/\s+/g, " ");
+  assert.match(headline, /server app.*GET \/api\/report/);
+  assert.ok(lines.slice(3, 6).every((line) => line.length <= 100));
   assert.match(r.stdout, /\[server-os\] .*\(connection-refused/);
   assert.match(r.stdout, /\[server-app\] .*\(server-think-time, 3×, 9\d\d ms\)/);
   assert.match(r.stdout, /frames 97, 98 · connection 1 /);

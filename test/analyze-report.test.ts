@@ -207,7 +207,11 @@ test("text report: headline, layer bar to scale, findings with evidence, waterfa
     lines[1],
     "pcap, 98 packets over 983 ms, 2 connections, 20 exchanges · vantage loopback (95% sure)",
   );
-  assert.ok(text.includes(slowEndpoint.summary.headline));
+  // The headline, wrapped at 100 columns.
+  assert.deepEqual(lines.slice(3, 5), [
+    "3 of 20 requests were slow and 1 connection was refused; 94% of the time was the server app: 300 ms",
+    "think time on GET /api/report.",
+  ]);
   // 60 cells: client-app 54.6/960 → 3, server-app 905.2/960 → 57 (network's 0.2 ms rounds away).
   const bar = lines.find((l) => /^ {2}[░═█]+$/.test(l));
   assert.ok(bar, text);

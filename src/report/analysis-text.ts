@@ -48,7 +48,8 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
   lines.push(`${pc.bold("wirewhy analyze")} ${capture.source}`);
   lines.push(pc.dim(`${countsLine(analysis)} · ${vantageLine(analysis)}`));
   if (partial) lines.push(pc.yellow(partial));
-  lines.push("", pc.bold(summary.headline));
+  lines.push("");
+  for (const line of wrapWords(summary.headline, REPORT_WIDTH_CHARS)) lines.push(pc.bold(line));
 
   lines.push(
     "",

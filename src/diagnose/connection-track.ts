@@ -67,6 +67,8 @@ export class ConnectionTrack {
   readonly hasSeq = [false, false];
   /** Raw window field of each side's last segment (not scaled: only zero vs not matters here). */
   readonly lastWindow = [-1, -1];
+  /** Each side advertised a zero window at least once (Wireshark's tcp.analysis.zero_window). */
+  readonly zeroWindowSeen = [false, false];
   /** When each side's window last reopened after a zero window, -1 when it never closed. */
   readonly windowOpenedMs = [-1, -1];
   readonly lastDataMs = [-1, -1];
@@ -137,6 +139,7 @@ export class ConnectionTrack {
     const flags = view.tcpFlags;
     const t = packet.timeMs;
     if (this.firstMs < 0) this.firstMs = t;
+    if ((packet.flags & AnalysisFlag.ZERO_WINDOW) !== 0) this.zeroWindowSeen[side] = true;
     this.lastMs = t;
     this.lastFrame = packet.record.frame;
     if ((flags & TcpFlag.SYN) !== 0) {

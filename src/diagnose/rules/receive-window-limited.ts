@@ -74,7 +74,11 @@ export const receiveWindowLimitedRule: RuleFactory = (context: RuleContext) => (
     // means the previous segment left no room, and this one waited for the window.
     const previousWasBound = transfer.windowLimited > wait.seenLimited[side]!;
     wait.seenLimited[side] = transfer.windowLimited;
-    if (previousWasBound && transfer.windowLimited >= RWND_MIN_LIMITED) {
+    if (
+      previousWasBound &&
+      transfer.windowLimited >= RWND_MIN_LIMITED &&
+      !track.zeroWindowSeen[1 - side]
+    ) {
       context.intervals.add(
         track.connection,
         track.lastDataMs[side]!,

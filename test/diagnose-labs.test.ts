@@ -1,0 +1,152 @@
+/**
+ * analyzeCapture on every committed lab capture (test/fixtures/labs, recorded by the labs on this
+ * machine): the first finding is the lab's known cause (layer and kind), its cost is within 10% of
+ * the cost the lab measured (expected.json), and it points at the frames that prove it.
+ */
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { describe, it } from "node:test";
+import { fileURLToPath } from "node:url";
+import { analysisSchema } from "../src/diagnose/analysis-schema.ts";
+import { analyzeCapture } from "../src/diagnose/index.ts";
+import { LABS } from "../src/lab/registry.ts";
+import type { Finding } from "../src/model/finding.ts";
+
+const dir = fileURLToPath(new URL("./fixtures/labs/", import.meta.url));
+
+interface ExpectedVerdict {
+  layer: string;
+  kind: string;
+  costMs: number;
+  tolerance: number;
+}
+
+const expected = JSON.parse(readFileSync(`${dir}expected.json`, "utf8")) as Record<
+  string,
+  ExpectedVerdict
+>;
+
+/** What the first finding must show beyond layer and kind: its frames and occurrence count. */
+const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
+  // The request (4) and the server's RST (6).
+  "abortive-reset": { frames: [4, 6], count: 1 },
+  // Four clients' first SYNs (12-14 of the worst three), their last retries (44-46), the
+  // SYN/ACKs (49, 50), and the request resends the full queue also dropped (71, 72).
+  "accept-queue-overflow": { frames: [12, 13, 14, 44, 45, 46, 49, 50, 71, 72], count: 4 },
+  // First and last data segment of the 512 KiB download.
+  "bandwidth-bottleneck": { frames: [6, 653], count: 1 },
+  // Each SYN and its RST/ACK.
+  "connection-refused": { frames: [1, 2, 3, 4, 5, 6], count: 3 },
+  // The server's FIN (8), the request reusing the connection (10), the RST (11).
+  "keep-alive-reuse-race": { frames: [8, 10, 11], count: 1 },
+  // The worst stall: head (40), the server's delayed ACK (41), the body it released (42).
+  "nagle-delayed-ack": { frames: [40, 41, 42], count: 11 },
+  // The worst loss: the segment first sent at 420, resent at 435; seven resends in all.
+  "packet-loss": { frames: [420, 435], count: 7 },
+  // First and last data segment of the window-bound download.
+  "receive-window-limited": { frames: [6, 211], count: 1 },
+  // The upload's first byte (4) and the server's RST (110).
+  "reset-unread-data": { frames: [4, 110], count: 1 },
+  // Each request's last byte and the response's first.
+  "server-think-time": { frames: [4, 6, 8, 10, 11, 13], count: 3 },
+  // Query and answer.
+  "slow-dns": { frames: [1, 2], count: 1 },
+  // ClientHello and ServerHello of each of the three connections.
+  "slow-tls-handshake": { frames: [4, 6, 17, 21, 34, 36], count: 3 },
+  // First and last SYN.
+  "syn-unanswered": { frames: [1, 4], count: 1 },
+  // The zero window and the window update that reopened it.
+  "zero-window-client": { frames: [544, 548], count: 1 },
+  "zero-window-server": { frames: [148, 152], count: 1 },
+};
+
+/**
+ * The capture cannot show the client's connect timeout (3.5 s): it ends at the last SYN retry,
+ * 3.05 s after the first. The analysis claims what the capture proves, within the lab's tolerance.
+ */
+const CAPTURE_BOUND_COST: Record<string, number> = { "syn-unanswered": 3049.959 };
+
+describe("diagnose on the lab captures", () => {
+  it("has evidence expectations for every lab", () => {
+    assert.deepEqual(Object.keys(EVIDENCE).sort(), LABS.map((lab) => lab.name).sort());
+  });
+
+  for (const lab of LABS) {
+    it(`${lab.name}: the first finding is ${lab.layer} ${lab.kind}, cost within 10%, with its frames`, async () => {
+      const analysis = await analyzeCapture(`${dir}${lab.name}.pcap`);
+      assert.ok(analysisSchema.safeParse(analysis).success);
+      const first = analysis.findings[0] as Finding;
+      const want = expected[lab.name]!;
+      assert.equal(first.layer, want.layer);
+      assert.equal(first.kind, want.kind);
+      assert.ok(
+        Math.abs(first.costMs - want.costMs) <= want.tolerance,
+        `${first.costMs} ms vs the lab's ${want.costMs} ± ${want.tolerance}`,
+      );
+      const truth = CAPTURE_BOUND_COST[lab.name] ?? want.costMs;
+      const slack = Math.max(0.1 * truth, 0.1);
+      assert.ok(Math.abs(first.costMs - truth) <= slack, `${first.costMs} ms vs ${truth} ms (10%)`);
+      assert.deepEqual(first.evidence.frames, EVIDENCE[lab.name]!.frames);
+      assert.equal(first.count, EVIDENCE[lab.name]!.count);
+      assert.notEqual(first.severity, "info");
+      assert.ok(first.title.length > 0 && first.explanation.length > 0 && first.advice.length > 0);
+    });
+  }
+
+  it("every exchange's layer charges sum to its duration, and byLayer to totalMs", async () => {
+    for (const lab of LABS) {
+      const analysis = await analyzeCapture(`${dir}${lab.name}.pcap`, { all: true });
+      for (const exchange of analysis.exchanges) {
+        let sum = 0;
+        for (const phase of exchange.phases) {
+          let phaseSum = 0;
+          for (const ms of Object.values(phase.charges)) phaseSum += ms ?? 0;
+          assert.ok(Math.abs(phaseSum - phase.durationMs) < 1e-6, `${lab.name} ${phase.name}`);
+          sum += phaseSum;
+        }
+        assert.ok(
+          Math.abs(sum - exchange.durationMs) < 1e-6,
+          `${lab.name} exchange ${exchange.id}`,
+        );
+      }
+      const byLayer = Object.values(analysis.summary.byLayer).reduce((a, b) => a + b, 0);
+      assert.ok(Math.abs(byLayer - analysis.summary.totalMs) < 1e-5, lab.name);
+    }
+  });
+
+  it("re-charges what a finding proves: a closed window to the reader's app, a small receive window to the client OS", async () => {
+    // The exchange stage charges a response to the server app; the client's zero window (frames
+    // 544 → 548, 868 ms) proves that part of it was the client app not reading.
+    const zero = await analyzeCapture(`${dir}zero-window-client.pcap`, { all: true });
+    const response = zero.exchanges[0]!.phases.find((p) => p.name === "response")!;
+    assert.deepEqual(response.frames, [6, 841]);
+    assert.ok(
+      Math.abs((response.charges["client-app"] ?? 0) - 868.324) < 0.001,
+      JSON.stringify(response),
+    );
+    // The window-bound download (1.44 s) is the client OS's, not the server's think time.
+    const rwnd = await analyzeCapture(`${dir}receive-window-limited.pcap`, { all: true });
+    assert.ok(rwnd.summary.byLayer["client-os"] > 1300, `${rwnd.summary.byLayer["client-os"]}`);
+    assert.ok(rwnd.summary.byLayer["server-app"] < 100, `${rwnd.summary.byLayer["server-app"]}`);
+    // The exchange stage already charges SYN-retry waits to the server OS: 4 × ~3.07 s.
+    const accept = await analyzeCapture(`${dir}accept-queue-overflow.pcap`, { all: true });
+    assert.ok(Math.abs(accept.summary.byLayer["server-os"] - 12298.5) < 5);
+  });
+
+  it("headlines say how many requests were slow or failed and which layer", async () => {
+    const think = await analyzeCapture(`${dir}server-think-time.pcap`);
+    assert.equal(
+      think.summary.headline,
+      "3 of 3 requests were slow; 100% of the excess was the server app: 755 ms server think time over 3 requests (worst 253 ms on GET /slow/0)",
+    );
+    assert.equal(think.summary.slowExchanges, 3);
+    const refused = await analyzeCapture(`${dir}connection-refused.pcap`);
+    assert.equal(refused.summary.failures, 3);
+    assert.match(
+      refused.summary.headline,
+      /^3 of 3 requests failed \(the server OS: connection refused/,
+    );
+    assert.equal(refused.vantage.kind, "loopback");
+    assert.match(refused.assumptions[0]!, /^Vantage: loopback/);
+  });
+});

@@ -696,10 +696,12 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
         session.clientHelloFrame,
         a.handshakeOnly ? a.endFrame : reqFirstFrame,
       );
-    } else {
+    } else if (req !== null || !first) {
       tl.add("idle", reqFirstMs, this.prevEndFrame, reqFirstFrame);
     }
-    let endFrame = reqFirstFrame;
+    // A server that speaks first (a greeting or banner, before any request) makes the client wait
+    // from the handshake on: that is "wait"; a later unsolicited server turn follows idle time.
+    let endFrame = req !== null ? reqFirstFrame : this.prevEndFrame;
     if (req !== null && !a.handshakeOnly) {
       tl.add("request", req.lastMs, req.firstFrame, req.lastFrame);
       endFrame = req.lastFrame;

@@ -110,6 +110,17 @@ test("analyze --slowest N keeps N exchanges and counts the others", () => {
   );
   assert.equal(a.exchangesOmitted, 18);
   assert.equal(a.summary.exchanges, 20);
+  // --all keeps every exchange whatever --slowest says, still slowest first.
+  const all = analysisOf([SLOW, "--all", "--slowest", "2"]);
+  assert.equal(all.exchanges.length, 20);
+  assert.equal(all.exchangesOmitted, 0);
+  assert.deepEqual(
+    all.exchanges.slice(0, 3).map((x) => x.id),
+    [3, 8, 14],
+  );
+  // The text report draws what was asked for: 2 rows.
+  const text = wirewhy(["analyze", SLOW, "--slowest", "2"]);
+  assert.match(text.stdout, /Slowest exchanges \(2 of 20,/);
 });
 
 test("analyze: the terminal report names the verdict, the findings' frames and the waterfall", () => {

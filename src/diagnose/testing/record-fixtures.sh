@@ -8,6 +8,10 @@
 #                        128, and the router answers the client's "GET /blocked" with a TCP reset
 #                        forged from the server's address (iptables REJECT --reject-with
 #                        tcp-reset, TTL 64): the capture is taken in the client's namespace.
+#   slow-bodies.pcap     a Node client uploads a body in 3 writes 150 ms apart; the Node server
+#                        answers in 3 writes 150 ms apart (loopback)
+#
+# A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
 out=src/diagnose/testing/fixtures
 mkdir -p "$out"
@@ -34,6 +38,7 @@ capture() { # iface file filter [netns]
 stop_capture() { sleep 0.5; kill -INT "$dump"; wait "$dump" || true; dump=; }
 
 # 1. healthy nginx keep-alive
+if [ ! -f "$out/healthy-nginx.pcap" ]; then
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 mkdir -p "$tmp/www" "$tmp/logs"
 head -c 2048 /dev/zero | tr '\0' 'x' > "$tmp/www/page.html"
@@ -60,8 +65,10 @@ for i in $(seq 1 20); do urls="$urls http://127.0.0.1:$port/page.html"; done
 timeout 10 curl -s $urls >/dev/null
 stop_capture
 kill "$(cat "$tmp/nginx.pid")"; rm -f "$tmp/nginx.pid"
+fi
 
 # 2. HTTP 500 from a Node server
+if [ ! -f "$out/http-500.pcap" ]; then
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 timeout 20 node -e '
   require("http").createServer((req, res) => {
@@ -75,8 +82,10 @@ capture lo "$out/http-500.pcap" "tcp port $port"
 timeout 10 curl -s "http://127.0.0.1:$port/ok" "http://127.0.0.1:$port/fail" "http://127.0.0.1:$port/ok" >/dev/null
 stop_capture
 kill "$server"; server=
+fi
 
 # 3. A reset forged by a router (middlebox)
+if [ ! -f "$out/middlebox-reset.pcap" ]; then
 ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
 ip link add "${ns}c0" type veth peer name "${ns}r0"
 ip link add "${ns}r1" type veth peer name "${ns}s0"
@@ -101,4 +110,29 @@ capture "${ns}c0" "$out/middlebox-reset.pcap" "tcp port 8080" "${ns}c"
 ip netns exec "${ns}c" timeout 10 curl -s "http://10.77.2.2:8080/ok" "http://10.77.2.2:8080/blocked" >/dev/null || true
 stop_capture
 kill "$server"; server=
+fi
+
+# 4. Slow request and response bodies
+if [ ! -f "$out/slow-bodies.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 node -e '
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  require("http").createServer(async (req, res) => {
+    for await (const _ of req);
+    res.writeHead(200, { "content-type": "text/plain", "content-length": "3000" });
+    for (let i = 0; i < 3; i++) { res.write("r".repeat(1000)); await pause(150); }
+    res.end();
+  }).listen(Number(process.argv[1]), "127.0.0.1");' "$port" &
+server=$!
+sleep 0.5
+capture lo "$out/slow-bodies.pcap" "tcp port $port"
+timeout 10 node -e '
+  const pause = (ms) => new Promise((r) => setTimeout(r, ms));
+  const req = require("http").request({ host: "127.0.0.1", port: Number(process.argv[1]),
+    method: "POST", path: "/upload", headers: { "content-length": "3000" } }, (res) => res.resume());
+  req.setNoDelay(true);
+  (async () => { for (let i = 0; i < 3; i++) { req.write("u".repeat(1000)); await pause(150); } req.end(); })();' "$port"
+stop_capture
+kill "$server"; server=
+fi
 ls -l "$out"

@@ -1,6 +1,7 @@
 /** Renders CaptureInfo for the terminal, in the spirit of capinfos. Computes nothing. */
-import { pc } from "./colors.ts";
+
 import type { CaptureInfo } from "../census/types.ts";
+import { pc } from "./colors.ts";
 import { formatBitRate, formatBytes, formatCount, formatRate } from "./units.ts";
 
 export function renderInfoText(info: CaptureInfo): string {

@@ -1,7 +1,8 @@
 /** Renders lab lists and lab results for the terminal. Computes nothing. */
-import { pc } from "./colors.ts";
+
 import type { LabResult } from "../lab/run-lab.ts";
 import type { LabInfo } from "../lab/types.ts";
+import { pc } from "./colors.ts";
 
 /** The report lists the analysis's most important findings, not all of them. */
 const MAX_FINDINGS_SHOWN = 5;

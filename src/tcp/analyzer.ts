@@ -18,6 +18,7 @@ import { tcpChecksumOk } from "./checksum.ts";
 import { Connection, FlowSide, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
 import type { DirectionState } from "./direction-state.ts";
 import { WindowScale } from "./direction-state.ts";
+import { primeDoubleFields } from "./double-fields.ts";
 import { EndpointState } from "./endpoint-state.ts";
 import { ANY_RETRANSMISSION, AnalysisFlag } from "./flags.ts";
 import { FlowTable, flowHash } from "./flow-table.ts";
@@ -786,3 +787,6 @@ export class TcpAnalyzer {
     if (this.keepSummaries) this.summaries.push(summary);
   }
 }
+
+// Times in nanoseconds and sequence numbers exceed V8's small integers: see double-fields.ts.
+primeDoubleFields(new TcpAnalyzer(), ["nowNs"]);

@@ -4,6 +4,7 @@
  * originator) is decided from the handshake, or inferred at the end (roles.ts).
  */
 import { DirectionState } from "./direction-state.ts";
+import { primeDoubleFields } from "./double-fields.ts";
 import { EndpointState, type EndpointStateValue } from "./endpoint-state.ts";
 import type { FlowKey } from "./flow-table.ts";
 import type { RstRecord } from "./resets.ts";
@@ -200,3 +201,18 @@ export class Connection implements FlowKey {
     this.ba.release();
   }
 }
+
+// Times in nanoseconds and sequence numbers exceed V8's small integers: see double-fields.ts.
+primeDoubleFields(new Connection(0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), [
+  "firstTimeNs",
+  "lastTimeNs",
+  "mruSynTimeNs",
+  "firstRttNs",
+  "synBeforeSynAckTimeNs",
+  "firstSynAckTimeNs",
+  "lastSynAckTimeNs",
+  "synAckSeq",
+  "handshakeAckTimeNs",
+  "closedAtNs",
+  "queuedAtNs",
+]);

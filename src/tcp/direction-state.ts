@@ -3,6 +3,8 @@
  * plus our statistics). "This direction" means segments sent by one endpoint; its ACK fields
  * acknowledge the other direction's data.
  */
+
+import { primeDoubleFields } from "./double-fields.ts";
 import { RttStats } from "./rtt-stats.ts";
 import { type BoundedSeries, boundedSeries } from "./series.ts";
 import { UnackedSegments } from "./unacked-segments.ts";
@@ -135,3 +137,20 @@ export class DirectionState {
     this.receiveWindow.release();
   }
 }
+
+// Times in nanoseconds and sequence numbers exceed V8's small integers: see double-fields.ts.
+primeDoubleFields(new DirectionState(0), [
+  "baseSeq",
+  "nextSeq",
+  "nextSeqTimeNs",
+  "maxSeqToBeAcked",
+  "lastAck",
+  "lastAckTimeNs",
+  "tsValPending",
+  "tsValPendingTimeNs",
+  "firstSynTimeNs",
+  "lastSynTimeNs",
+  "firstFinTimeNs",
+  "firstPayloadTimeNs",
+  "lastPayloadTimeNs",
+]);

@@ -4,6 +4,8 @@
  * Exact while a direction has at most RESERVOIR_SIZE samples (almost every connection); an
  * unbiased estimate beyond. The reservoir's generator is seeded, so results are reproducible.
  */
+
+import { primeDoubleFields } from "./double-fields.ts";
 import { Float64Slab } from "./float64-slab.ts";
 
 export const RESERVOIR_SIZE = 64;
@@ -86,6 +88,9 @@ export class RttStats {
     this.chunk = EMPTY;
   }
 }
+
+// Times in nanoseconds and sequence numbers exceed V8's small integers: see double-fields.ts.
+primeDoubleFields(new RttStats(), ["minNs", "maxNs"]);
 
 /** Nearest-rank percentile of the first `n` values of an ascending array. */
 function percentile(sorted: Float64Array, n: number, p: number): number {

@@ -3,6 +3,7 @@
  * allocation). Classifiers read it and the two DirectionStates it points to.
  */
 import type { DirectionState } from "./direction-state.ts";
+import { primeDoubleFields } from "./double-fields.ts";
 
 export class Segment {
   frame = 0;
@@ -32,3 +33,6 @@ export class Segment {
   /** For a duplicate ACK: its number in the run (1 for the first duplicate). */
   dupAckNumber = 0;
 }
+
+// Times in nanoseconds and sequence numbers exceed V8's small integers: see double-fields.ts.
+primeDoubleFields(new Segment(), ["timeNs", "seq", "ack", "outOfOrderLimitNs"]);

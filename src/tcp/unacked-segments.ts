@@ -7,6 +7,8 @@
  * segments are not tracked, as Wireshark stops at TCP_MAX_UNACKED_SEGMENTS (1000) when the ACKs
  * are not captured.
  */
+
+import { primeDoubleFields } from "./double-fields.ts";
 import type { RttStats } from "./rtt-stats.ts";
 import { seqGt, seqLe } from "./seq32.ts";
 
@@ -177,3 +179,6 @@ export class UnackedSegments {
     this.entries = entries;
   }
 }
+
+// Times in nanoseconds and sequence numbers exceed V8's small integers: see double-fields.ts.
+primeDoubleFields(new UnackedSegments(), ["spanFirst", "spanLast"]);

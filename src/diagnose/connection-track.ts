@@ -208,6 +208,7 @@ export class ConnectionTrack {
         this.requestStartMs = t;
         this.requestStartFrame = packet.record.frame;
       }
+      const turned = this.lastDataSide !== side;
       this.lastDataSide = side;
       if ((packet.flags & ANY_RETRANSMISSION) === 0) {
         let transfer = this.transfers[side];
@@ -215,6 +216,7 @@ export class ConnectionTrack {
           transfer = new TransferShape();
           this.transfers[side] = transfer;
         }
+        if (turned) transfer.turns++;
         transfer.add(t, packet.record.frame, len);
         let bound = (packet.flags & AnalysisFlag.WINDOW_FULL) !== 0;
         if (bound) transfer.windowFull++;

@@ -14,6 +14,11 @@ export class TransferShape {
   lastMs = -1;
   firstFrame = 0;
   lastFrame = 0;
+  /**
+   * Times this side started sending again after the other side had sent data: 1 for one request
+   * answered by one download, one per request on a keep-alive connection.
+   */
+  turns = 0;
   /** Segments the tcp stage flagged "window full" (they filled the peer's receive window). */
   windowFull = 0;
   /** Segments after which less than one more segment fitted in the peer's receive window. */

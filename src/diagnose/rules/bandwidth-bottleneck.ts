@@ -4,7 +4,8 @@
  * that state is the narrowest link's capacity (the "bottleneck bandwidth" of BBR, Cardwell et al.,
  * ACM Queue 14(5), 2016; Jain's packet-pair reasoning). The path, not either end, set the pace.
  *
- * Rule: one side sent at least BOTTLENECK_MIN_BYTES over at least BOTTLENECK_MIN_MS; none of it
+ * Rule: one side sent at least BOTTLENECK_MIN_BYTES over at least BOTTLENECK_MIN_MS in at most
+ * BOTTLENECK_MAX_TURNS turns (a bulk transfer, not a request loop paced by the peer); none of it
  * was retransmitted; fewer than BOTTLENECK_MAX_WINDOW_FULL_SHARE of its segments filled the
  * receiver's window and the receiver never advertised zero; the rate per time bucket varies by
  * at most BOTTLENECK_MAX_RATE_VARIATION (coefficient of variation). Cost: the transfer's duration.
@@ -23,6 +24,11 @@ export const BANDWIDTH_BOTTLENECK = "bandwidth-bottleneck";
 export const BOTTLENECK_MIN_BYTES = 256 * 1024;
 /** Shorter transfers are not worth a finding (WARNING_COST_MS is 100 ms). */
 export const BOTTLENECK_MIN_MS = 200;
+/**
+ * A bulk transfer starts once or twice after the peer spoke (a request, an Expect: 100-continue);
+ * a keep-alive loop of requests is paced by the client, not the path.
+ */
+export const BOTTLENECK_MAX_TURNS = 2;
 /** A plateau: the per-bucket rate's standard deviation within 30% of its mean. */
 export const BOTTLENECK_MAX_RATE_VARIATION = 0.3;
 /** Whole buckets the plateau needs, to be a plateau and not a burst. */
@@ -53,6 +59,7 @@ export const bandwidthBottleneckRule: RuleFactory = (context: RuleContext) => ({
       if (transfer === undefined) continue;
       const durationMs = transfer.durationMs;
       if (transfer.bytes < BOTTLENECK_MIN_BYTES || durationMs < BOTTLENECK_MIN_MS) continue;
+      if (transfer.turns > BOTTLENECK_MAX_TURNS) continue;
       const sent = side === 0 ? summary.toServer : summary.toClient;
       const received = side === 0 ? summary.toClient : summary.toServer;
       if (sent.retransmissions > 0 || received.zeroWindows > 0) continue;

@@ -77,11 +77,13 @@ export const acceptQueueOverflowRule: RuleFactory = (context: RuleContext) => {
     onPacket(packet: PassPacket, track: ConnectionTrack): void {
       const view = packet.view;
       const flags = view.tcpFlags;
-      let state = track.slots[context.slot] as SynState | undefined;
       if ((flags & TcpFlag.SYN) === 0) {
-        if (track.dataDroppedByListener && state !== undefined) droppedData(packet, track, state);
+        if (!track.dataDroppedByListener) return;
+        const dropping = track.slots[context.slot] as SynState | undefined;
+        if (dropping !== undefined) droppedData(packet, track, dropping);
         return;
       }
+      let state = track.slots[context.slot] as SynState | undefined;
       if ((flags & TcpFlag.ACK) === 0) {
         if (state === undefined) {
           state = new SynState();

@@ -29,7 +29,7 @@ import { sideName } from "../side-layer.ts";
 export const PACKET_LOSS = "packet-loss";
 
 /** Segments remembered per side to find a retransmitted segment's first send. */
-export const SENT_SEGMENTS_KEPT = 128;
+export const SENT_SEGMENTS_KEPT = 64;
 /** Linux's minimum retransmission timeout (TCP_RTO_MIN, 200 ms; RFC 6298 §2.4 says 1 s), less 10%. */
 export const RTO_MIN_MS = 180;
 

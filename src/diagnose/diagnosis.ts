@@ -11,7 +11,7 @@ import type { DnsTransaction } from "../proto/dns/dns-transaction.ts";
 import type { ConnectionSummary } from "../tcp/types.ts";
 import { ConnectionTracks } from "./connection-track.ts";
 import { ExchangeMarks, unionCount } from "./exchange-marks.ts";
-import { FindingGroups } from "./finding-groups.ts";
+import { FindingGroups, IDS_PER_FINDING } from "./finding-groups.ts";
 import { addExchangeCharges, emptyLayerTotals } from "./layer-totals.ts";
 import type { Occurrence } from "./occurrence.ts";
 import type { OccurrenceGroup } from "./occurrence-group.ts";
@@ -157,5 +157,8 @@ export class Diagnosis implements PassObserver {
     const track = this.tracks.find(occurrence.connection);
     if (track === undefined) return;
     for (const id of track.exchangeIds) group.marks.mark(id);
+    if (occurrence.exchanges === undefined && track.exchangeIds.length > 0) {
+      occurrence.exchanges = track.exchangeIds.slice(0, IDS_PER_FINDING);
+    }
   }
 }

@@ -47,8 +47,8 @@ export class FindingGroups implements OccurrenceSink {
         this.groups.set(key, group);
       }
     }
-    group.add(occurrence);
     if (this.onAdd !== undefined) this.onAdd(occurrence, group);
+    group.add(occurrence);
   }
 
   /** Every group as a Finding, in importance order, with the group it came from. */
@@ -93,6 +93,9 @@ export class FindingGroups implements OccurrenceSink {
         !exchanges.includes(occurrence.exchange)
       ) {
         exchanges.push(occurrence.exchange);
+      }
+      for (const id of occurrence.exchanges ?? []) {
+        if (exchanges.length < IDS_PER_FINDING && !exchanges.includes(id)) exchanges.push(id);
       }
     }
     frames.sort((a, b) => a - b);

@@ -24,6 +24,11 @@ export interface Occurrence {
   connection: number;
   /** Exchange id, -1 when the occurrence is not tied to one request. */
   exchange: number;
+  /**
+   * The exchanges of its connection, for a connection-level occurrence (the engine fills it in,
+   * first ones only), so a finding can point at the requests it slowed.
+   */
+  exchanges?: number[];
   /** Measured values the explanation quotes (ms, bytes, counts, names). */
   facts: Record<string, number | string>;
 }

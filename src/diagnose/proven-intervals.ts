@@ -40,6 +40,15 @@ export class ProvenIntervals {
     if (list.length < INTERVALS_PER_CONNECTION) list.push({ startMs, endMs, layer, kind });
   }
 
+  /** Takes back an interval just added (a retransmission that D-SACK showed was spurious). */
+  retract(connection: number, startMs: number, endMs: number, kind: string): void {
+    const list = this.byConnection.get(connection);
+    const last = list?.[list.length - 1];
+    if (last === undefined || last.kind !== kind) return;
+    if (last.startMs === startMs && last.endMs === endMs) list!.pop();
+    else if (last.endMs === endMs && last.startMs < startMs) last.endMs = startMs;
+  }
+
   of(connection: number): readonly ProvenInterval[] | undefined {
     return this.byConnection.get(connection);
   }

@@ -14,6 +14,7 @@
  * first data segments that a full accept queue dropped with the handshake's ACK.
  */
 
+import type { PacketView } from "../../decode/types.ts";
 import { TcpFlag } from "../../decode/types.ts";
 import type { PassPacket } from "../../exchange/types.ts";
 import { ANY_RETRANSMISSION, AnalysisFlag } from "../../tcp/flags.ts";
@@ -50,7 +51,21 @@ class LossSide {
   costMs = 0;
   worstMs = 0;
   worstFrames: number[] = [];
+  /** The last resend, until the receiver's next ACK tells whether it was needed (D-SACK). */
+  lastResendSeq = -1;
+  lastResendCostMs = 0;
+  lastResendFromMs = 0;
+  lastResendAtMs = 0;
+  lastResendClass = 0;
+  previousWorstMs = 0;
+  previousWorstFrames: number[] = [];
+  previousCoveredUntilMs = -1;
 }
+
+/** What the last resend was counted as, so a D-SACK can take it back. */
+const RESEND_FAST = 1;
+const RESEND_TIMEOUT = 2;
+const RESEND_TAIL = 4;
 
 class LossState {
   readonly sides = [new LossSide(), new LossSide()];
@@ -83,8 +98,12 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
   onPacket(packet: PassPacket, track: ConnectionTrack): void {
     const view = packet.view;
     const len = view.payloadLenBytes;
-    if (len <= 0 || (view.tcpFlags & TcpFlag.SYN) !== 0) return;
     const side = packet.fromClient ? 0 : 1;
+    if (view.tcpSackCount > 0) {
+      const sent = track.slots[context.slot] as LossState | undefined;
+      if (sent !== undefined) undoIfDuplicate(sent.sides[1 - side]!, view, track, context);
+    }
+    if (len <= 0 || (view.tcpFlags & TcpFlag.SYN) !== 0) return;
     let state = track.slots[context.slot] as LossState | undefined;
     if (state === undefined) {
       state = new LossState();
@@ -111,7 +130,6 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
       s.spurious++;
       return;
     }
-    s.retransmissions++;
     let originalMs = -1;
     let originalFrame = 0;
     let newest = false;
@@ -129,12 +147,25 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     }
     if (originalMs < 0) originalMs = track.lastAckAdvanceMs[1 - side]!;
     s.holeMs = -1;
-    if ((flags & AnalysisFlag.FAST_RETRANSMISSION) !== 0) s.fast++;
-    else if (originalMs >= 0 && t - originalMs >= RTO_MIN_MS) s.timeout++;
-    if (newest && (flags & AnalysisFlag.FAST_RETRANSMISSION) === 0) s.tail++;
+    let resendClass = 0;
+    if ((flags & AnalysisFlag.FAST_RETRANSMISSION) !== 0) resendClass |= RESEND_FAST;
+    else if (originalMs >= 0 && t - originalMs >= RTO_MIN_MS) resendClass |= RESEND_TIMEOUT;
+    if (newest && (flags & AnalysisFlag.FAST_RETRANSMISSION) === 0) resendClass |= RESEND_TAIL;
+    count(s, resendClass, 1);
+    s.lastResendSeq = seq;
+    s.lastResendClass = resendClass;
+    s.lastResendCostMs = 0;
+    s.previousWorstMs = s.worstMs;
+    s.previousWorstFrames = s.worstFrames;
+    s.previousCoveredUntilMs = s.coveredUntilMs;
     if (originalMs < 0) return;
     const from = Math.max(originalMs, s.coveredUntilMs);
-    if (t > from) s.costMs += t - from;
+    if (t > from) {
+      s.costMs += t - from;
+      s.lastResendCostMs = t - from;
+    }
+    s.lastResendFromMs = originalMs;
+    s.lastResendAtMs = t;
     if (t > s.coveredUntilMs) s.coveredUntilMs = t;
     const stallMs = t - originalMs;
     if (stallMs >= s.worstMs) {
@@ -195,4 +226,40 @@ function firstSend(s: LossSide, seq: number): number {
     if (seqLe(ring[at * 4]!, seq) && seqLt(seq, ring[at * 4 + 1]!)) return i;
   }
   return -1;
+}
+
+function count(s: LossSide, resendClass: number, by: number): void {
+  s.retransmissions += by;
+  if ((resendClass & RESEND_FAST) !== 0) s.fast += by;
+  if ((resendClass & RESEND_TIMEOUT) !== 0) s.timeout += by;
+  if ((resendClass & RESEND_TAIL) !== 0) s.tail += by;
+}
+
+/**
+ * A D-SACK (RFC 2883 §4: a first SACK block at or below the cumulative ACK, or inside the second
+ * block) reporting the last resend's bytes says they had arrived already: the resend was
+ * spurious (a tail-loss probe or a timer that fired too early), not loss.
+ */
+function undoIfDuplicate(
+  s: LossSide,
+  view: PacketView,
+  track: ConnectionTrack,
+  context: RuleContext,
+): void {
+  if (s.lastResendSeq < 0) return;
+  const left = view.tcpSack[0]!;
+  const right = view.tcpSack[1]!;
+  const duplicate =
+    seqLe(right, view.tcpAck) ||
+    (view.tcpSackCount > 1 && seqLe(view.tcpSack[2]!, left) && seqLe(right, view.tcpSack[3]!));
+  const seq = s.lastResendSeq;
+  s.lastResendSeq = -1;
+  if (!duplicate || !seqLe(left, seq) || !seqLt(seq, right)) return;
+  count(s, s.lastResendClass, -1);
+  s.spurious++;
+  s.costMs -= s.lastResendCostMs;
+  s.coveredUntilMs = s.previousCoveredUntilMs;
+  s.worstMs = s.previousWorstMs;
+  s.worstFrames = s.previousWorstFrames;
+  context.intervals.retract(track.connection, s.lastResendFromMs, s.lastResendAtMs, PACKET_LOSS);
 }

@@ -51,8 +51,10 @@ export class ConnectionTrack {
   firstSynFrame = 0;
   lastSynMs = -1;
   lastSynFrame = 0;
-  /** SYNs (without ACK) sent by the client, retransmissions included. */
+  /** SYNs (without ACK) sent by the client, retransmissions included, capture duplicates not. */
   synCount = 0;
+  /** IP ID of the last SYN counted (-1 for IPv6 or none). */
+  lastSynIpId = -1;
   synAckMs = -1;
   synAckFrame = 0;
   /** The client's ACK of the SYN/ACK (handshake complete), -1 before. */
@@ -146,6 +148,8 @@ export class ConnectionTrack {
       this.synSeen[side] = true;
       this.windowScale[side] = view.tcpWindowScale;
       if ((flags & TcpFlag.ACK) === 0) {
+        if (this.isDuplicateSyn(packet)) return;
+        this.lastSynIpId = view.ipId;
         if (this.synCount === 0) {
           this.firstSynMs = t;
           this.firstSynFrame = packet.record.frame;
@@ -251,6 +255,15 @@ export class ConnectionTrack {
     if (raw < 0 || !this.synSeen[0] || !this.synSeen[1]) return -1;
     const scaling = this.windowScale[0]! >= 0 && this.windowScale[1]! >= 0;
     return scaling ? raw << Math.min(14, this.windowScale[side]!) : raw;
+  }
+
+  /**
+   * A SYN the capture holds twice (the same IP ID as the SYN before: one packet seen on two
+   * interfaces or VLANs), not a retransmission: a resent SYN is a new IP datagram.
+   */
+  isDuplicateSyn(packet: PassPacket): boolean {
+    const ipId = packet.view.ipId;
+    return this.synCount > 0 && ipId >= 0 && ipId === this.lastSynIpId;
   }
 
   /** True when every byte `side` sent has been acknowledged by the other side. */

@@ -96,7 +96,7 @@ export const acceptQueueOverflowRule: RuleFactory = (context: RuleContext) => {
           }
           state.endpoint = endpoint;
         }
-        if (track.synCount >= 1 && state.endpoint !== undefined) {
+        if (track.synCount >= 1 && state.endpoint !== undefined && !track.isDuplicateSyn(packet)) {
           noteRetry(state.endpoint, track.connection, track.firstSynMs, packet.timeMs);
         }
         return;

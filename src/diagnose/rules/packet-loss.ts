@@ -33,9 +33,14 @@ export const PACKET_LOSS = "packet-loss";
 export const SENT_SEGMENTS_KEPT = 64;
 /** Linux's minimum retransmission timeout (TCP_RTO_MIN, 200 ms; RFC 6298 §2.4 says 1 s), less 10%. */
 export const RTO_MIN_MS = 180;
+/**
+ * No TCP stack resends within 10 µs of the first send (the fastest timer is an RTT away): two
+ * copies that close are one datagram the capture saw twice.
+ */
+export const CAPTURE_DUPLICATE_MS = 0.01;
 
 class LossSide {
-  /** Ring of [seq, end, timeMs, frame] of segments sent (first sends only). */
+  /** Ring of [seq, end, timeMs, frame, ipId] of segments sent (first sends only). */
   ring: Float64Array | undefined = undefined;
   ringNext = 0;
   ringCount = 0;
@@ -48,6 +53,8 @@ class LossSide {
   timeout = 0;
   tail = 0;
   spurious = 0;
+  /** Segments the capture holds twice (same IP ID, or microseconds apart). */
+  duplicates = 0;
   costMs = 0;
   worstMs = 0;
   worstFrames: number[] = [];
@@ -121,7 +128,7 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
         s.holeMs = t;
         s.holeFrame = packet.record.frame;
       }
-      remember(s, seq, (seq + len) >>> 0, t, packet.record.frame);
+      remember(s, seq, (seq + len) >>> 0, t, packet.record.frame, view.ipId);
       return;
     }
     if (resent) track.resentFrame = packet.record.frame;
@@ -137,9 +144,18 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     if (i >= 0) {
       const ring = s.ring!;
       const at = (s.ringNext - s.ringCount + i + SENT_SEGMENTS_KEPT) % SENT_SEGMENTS_KEPT;
-      originalMs = ring[at * 4 + 2]!;
-      originalFrame = ring[at * 4 + 3]!;
+      originalMs = ring[at * 5 + 2]!;
+      originalFrame = ring[at * 5 + 3]!;
       newest = i === s.ringCount - 1;
+      const originalIpId = ring[at * 5 + 4]!;
+      if (
+        (originalIpId >= 0 && originalIpId === view.ipId) ||
+        t - originalMs < CAPTURE_DUPLICATE_MS
+      ) {
+        // The same datagram captured twice (two interfaces or VLANs), not a resend.
+        s.duplicates++;
+        return;
+      }
     }
     if (originalMs < 0 && s.holeMs >= 0) {
       originalMs = s.holeMs;
@@ -198,6 +214,7 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
           timeouts: s.timeout,
           tailLosses: s.tail,
           spurious: s.spurious,
+          captureDuplicates: s.duplicates,
           worstMs: roundMs(s.worstMs),
         },
       });
@@ -205,13 +222,21 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
   },
 });
 
-function remember(s: LossSide, seq: number, end: number, timeMs: number, frame: number): void {
-  if (s.ring === undefined) s.ring = new Float64Array(SENT_SEGMENTS_KEPT * 4);
-  const at = s.ringNext * 4;
+function remember(
+  s: LossSide,
+  seq: number,
+  end: number,
+  timeMs: number,
+  frame: number,
+  ipId: number,
+): void {
+  if (s.ring === undefined) s.ring = new Float64Array(SENT_SEGMENTS_KEPT * 5);
+  const at = s.ringNext * 5;
   s.ring[at] = seq;
   s.ring[at + 1] = end;
   s.ring[at + 2] = timeMs;
   s.ring[at + 3] = frame;
+  s.ring[at + 4] = ipId;
   s.ringNext = (s.ringNext + 1) % SENT_SEGMENTS_KEPT;
   if (s.ringCount < SENT_SEGMENTS_KEPT) s.ringCount++;
 }
@@ -223,7 +248,7 @@ function firstSend(s: LossSide, seq: number): number {
   // Oldest first: the first send of the range, not an earlier retransmission of it.
   for (let i = 0; i < s.ringCount; i++) {
     const at = (s.ringNext - s.ringCount + i + SENT_SEGMENTS_KEPT) % SENT_SEGMENTS_KEPT;
-    if (seqLe(ring[at * 4]!, seq) && seqLt(seq, ring[at * 4 + 1]!)) return i;
+    if (seqLe(ring[at * 5]!, seq) && seqLt(seq, ring[at * 5 + 1]!)) return i;
   }
   return -1;
 }

@@ -53,7 +53,9 @@ export function headline(input: HeadlineInput): string {
   if (slow !== undefined) {
     let part =
       input.slowExchanges === 0
-        ? ""
+        ? parts.length > 0
+          ? ""
+          : plural(requests, "request")
         : parts.length > 0
           ? `${input.slowExchanges} ${wereOrWas(input.slowExchanges)} slow`
           : `${input.slowExchanges} of ${plural(requests, "request")} ${wereOrWas(input.slowExchanges)} slow`;

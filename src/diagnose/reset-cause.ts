@@ -123,7 +123,8 @@ export function resetCostMs(cause: ResetCause): number {
 
 /**
  * The rule behind each reset kind: reports the connection's reset when its cause is `kind`, as a
- * failure (severity error), charged to `layerOf(cause)`.
+ * failure (severity error; information when an app reset a connection with no request in
+ * progress), charged to `layerOf(cause)`.
  */
 export function resetCauseRule(
   kind: ResetCauseKind,
@@ -161,10 +162,15 @@ export function resetCauseRule(
             ? cause.reset.evidence.join("; ")
             : `IP TTL ${cause.reset.ttl}, while the ${cause.reset.sentBy}'s handshake had ${sent.ttl?.first}`;
       }
+      // An app that resets a connection whose last exchange had completed (browsers and some
+      // clients close idle connections that way) made no request fail: information.
+      const idleEnd =
+        (kind === "abortive-reset" || kind === "reset-unread-data") &&
+        (s === undefined || s.lastDataSide !== 0);
       context.sink.add({
         kind,
         layer: layerOf(cause),
-        severity: "error",
+        severity: idleEnd ? "info" : "error",
         count: 1,
         costMs,
         endpoint: endpointText(summary.server),

@@ -33,6 +33,8 @@ export class FindingGroups implements OccurrenceSink {
   }
 
   add(occurrence: Occurrence): void {
+    // Capture timestamps can go backwards (a merged or damaged file): a cost is never negative.
+    if (!(occurrence.costMs > 0)) occurrence.costMs = 0;
     let endpoint = occurrence.endpoint;
     let key = `${occurrence.kind}\u0000${occurrence.layer}\u0000${endpoint}`;
     let group = this.groups.get(key);

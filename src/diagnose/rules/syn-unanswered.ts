@@ -44,7 +44,7 @@ export const synUnansweredRule: RuleFactory = (context: RuleContext) => ({
       layer: "network",
       severity: "error",
       count: 1,
-      costMs: summary.durationMs,
+      costMs: Math.max(0, summary.durationMs),
       endpoint: endpointText(summary.server),
       frames,
       connection: summary.stream,

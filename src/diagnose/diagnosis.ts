@@ -38,6 +38,7 @@ export class Diagnosis implements PassObserver {
   readonly byLayer: Record<Layer, number> = emptyLayerTotals();
   private readonly rules: DiagnoseRule[];
   private readonly packetRules: DiagnoseRule[];
+  private readonly dataPacketRules: DiagnoseRule[];
   private readonly exchangeRules: DiagnoseRule[];
   private readonly connectionRules: DiagnoseRule[];
   private readonly dnsRules: DiagnoseRule[];
@@ -51,7 +52,8 @@ export class Diagnosis implements PassObserver {
   connections = 0;
   /** Epoch time of the first and last packet, NaN before any. */
   firstEpochMs = Number.NaN;
-  lastEpochMs = Number.NaN;
+  private lastTsSec = Number.NaN;
+  private lastTsNsec = 0;
   lastTimeMs = 0;
 
   constructor(options: DiagnosisOptions) {
@@ -63,6 +65,7 @@ export class Diagnosis implements PassObserver {
       factory({ sink: this.groups, intervals: this.intervals, slot }),
     );
     this.packetRules = this.rules.filter((r) => r.onPacket !== undefined);
+    this.dataPacketRules = this.rules.filter((r) => r.onDataPacket !== undefined);
     this.exchangeRules = this.rules.filter((r) => r.onExchange !== undefined);
     this.connectionRules = this.rules.filter((r) => r.onConnection !== undefined);
     this.dnsRules = this.rules.filter((r) => r.onDns !== undefined);
@@ -72,9 +75,11 @@ export class Diagnosis implements PassObserver {
   onPacket(packet: PassPacket): void {
     const record = packet.record;
     if (record.hasTimestamp) {
-      const epochMs = record.tsSec * 1000 + record.tsNsec / 1e6;
-      if (Number.isNaN(this.firstEpochMs)) this.firstEpochMs = epochMs;
-      this.lastEpochMs = epochMs;
+      if (Number.isNaN(this.firstEpochMs)) {
+        this.firstEpochMs = record.tsSec * 1000 + record.tsNsec / 1e6;
+      }
+      this.lastTsSec = record.tsSec;
+      this.lastTsNsec = record.tsNsec;
     }
     this.lastTimeMs = packet.timeMs;
     if (packet.connection < 0) return;
@@ -91,7 +96,16 @@ export class Diagnosis implements PassObserver {
     }
     const rules = this.packetRules;
     for (let i = 0; i < rules.length; i++) rules[i]!.onPacket!(packet, track);
+    if (packet.view.payloadLenBytes > 0) {
+      const dataRules = this.dataPacketRules;
+      for (let i = 0; i < dataRules.length; i++) dataRules[i]!.onDataPacket!(packet, track);
+    }
     track.update(packet);
+  }
+
+  /** Epoch time of the last timed packet, NaN before any. */
+  get lastEpochMs(): number {
+    return this.lastTsSec * 1000 + this.lastTsNsec / 1e6;
   }
 
   onExchange(exchange: Exchange): void {

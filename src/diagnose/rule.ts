@@ -26,6 +26,8 @@ export interface DiagnoseRule {
    * before the packet. The packet object is reused: copy what you keep.
    */
   onPacket?(packet: PassPacket, track: ConnectionTrack): void;
+  /** Like onPacket, for packets that carry TCP payload only (the engine skips the others). */
+  onDataPacket?(packet: PassPacket, track: ConnectionTrack): void;
   /** `track` is the connection's (undefined for DNS over UDP or a connection without packets). */
   onExchange?(exchange: Exchange, track: ConnectionTrack | undefined): void;
   /** The connection's summary; its track is released right after every rule has seen it. */

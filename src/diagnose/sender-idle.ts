@@ -64,7 +64,7 @@ export function senderIdleRule(side: number, kind: string): RuleFactory {
   const layer = appLayer(side);
   const phaseName = side === 1 ? "response" : "request";
   return (context: RuleContext) => ({
-    onPacket(packet: PassPacket, track: ConnectionTrack): void {
+    onDataPacket(packet: PassPacket, track: ConnectionTrack): void {
       if ((packet.fromClient ? 0 : 1) !== side) return;
       const idleMs = senderIdleMs(packet, track, side);
       if (idleMs < SENDER_IDLE_MIN_MS) return;

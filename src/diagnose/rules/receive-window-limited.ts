@@ -60,7 +60,7 @@ export const receiveWindowLimitedKind: FindingKind = {
 };
 
 export const receiveWindowLimitedRule: RuleFactory = (context: RuleContext) => ({
-  onPacket(packet: PassPacket, track: ConnectionTrack): void {
+  onDataPacket(packet: PassPacket, track: ConnectionTrack): void {
     if (packet.view.payloadLenBytes <= 0) return;
     const side = packet.fromClient ? 0 : 1;
     const transfer = track.transfers[side];

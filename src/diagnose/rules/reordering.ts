@@ -41,7 +41,7 @@ export const reorderingKind: FindingKind = {
 };
 
 export const reorderingRule: RuleFactory = (context: RuleContext) => ({
-  onPacket(packet: PassPacket, track: ConnectionTrack): void {
+  onDataPacket(packet: PassPacket, track: ConnectionTrack): void {
     if ((packet.flags & AnalysisFlag.OUT_OF_ORDER) === 0) return;
     // packet-loss (earlier in RULES) found it to be a resend of bytes already seen: not reordering.
     if (track.resentFrame === packet.record.frame) return;

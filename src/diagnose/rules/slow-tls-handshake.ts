@@ -58,7 +58,7 @@ export const slowTlsHandshakeKind: FindingKind = {
 };
 
 export const slowTlsHandshakeRule: RuleFactory = (context: RuleContext) => ({
-  onPacket(packet: PassPacket, track: ConnectionTrack): void {
+  onDataPacket(packet: PassPacket, track: ConnectionTrack): void {
     const view = packet.view;
     if (view.payloadLenBytes <= 0) return;
     let state = track.slots[context.slot] as TlsState | undefined;

@@ -225,6 +225,15 @@ describe("diagnose on its own captures", () => {
     near(finding(a, "server-think-time").costMs, 300, 0.02);
   });
 
+  it("clientPorts keeps only the named connections (wirewhy probe's own)", async () => {
+    // Connection 0 is from client port 40870 (frames 1-9), connection 1 from 40874 (10-14).
+    const a = await analyzeCapture(`${own}middlebox-reset.pcap`, { clientPorts: [40874] });
+    assert.equal(a.summary.connections, 1);
+    const f = a.findings[0]!;
+    assert.deepEqual([f.kind, f.count, f.evidence.frames], ["middlebox-reset", 1, [13, 14]]);
+    assert.deepEqual(f.evidence.connections, [1]);
+  });
+
   it("keeps only the slowest exchanges unless asked for all", async () => {
     const file = `${own}healthy-nginx.pcap`;
     const three = await analyzeCapture(file, { slowest: 3 });

@@ -28,7 +28,10 @@ export async function analyzeCapture(
     ...(options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {}),
     ...(options.dnsPorts !== undefined ? { dnsPorts: options.dnsPorts } : {}),
   });
-  const { findings, slowExchanges } = diagnosis.finish();
+  const vantage = result.totals.vantage;
+  const { findings, slowExchanges } = diagnosis.finish(
+    vantage.kind === "unknown" ? 0 : vantage.confidence,
+  );
   const capture = result.capture;
   const partial = capture.stoppedEarly;
   const exchanges = diagnosis.slowest.sorted();
@@ -37,7 +40,6 @@ export async function analyzeCapture(
   for (const layer of Object.keys(byLayer) as (keyof typeof byLayer)[]) {
     byLayer[layer] = roundNs(byLayer[layer]);
   }
-  const vantage = result.totals.vantage;
   return {
     schema: ANALYSIS_SCHEMA,
     capture: {

@@ -146,11 +146,12 @@ export class Diagnosis implements PassObserver {
 
   /**
    * Ends the rules. Returns the findings in importance order and how many exchanges a finding of
-   * severity warning or above names.
+   * severity warning or above names. `vantageConfidence` (0..1) scales the confidence of the kinds
+   * whose cost depends on where the capture was taken.
    */
-  finish(): { findings: Finding[]; slowExchanges: number } {
+  finish(vantageConfidence = 1): { findings: Finding[]; slowExchanges: number } {
     for (const rule of this.rules) rule.finish?.();
-    const ranked = this.groups.findings();
+    const ranked = this.groups.findings(vantageConfidence);
     const severeMarks: ExchangeMarks[] = [];
     for (const { finding, group } of ranked) {
       if (finding.severity !== "info" && group.marks !== undefined) severeMarks.push(group.marks);

@@ -54,13 +54,15 @@ export class FindingGroups implements OccurrenceSink {
   }
 
   /** Every group as a Finding, in importance order, with the group it came from. */
-  findings(): { finding: Finding; group: OccurrenceGroup }[] {
+  findings(vantageConfidence = 1): { finding: Finding; group: OccurrenceGroup }[] {
     const out: { finding: Finding; group: OccurrenceGroup }[] = [];
-    for (const group of this.groups.values()) out.push({ finding: this.toFinding(group), group });
+    for (const group of this.groups.values()) {
+      out.push({ finding: this.toFinding(group, vantageConfidence), group });
+    }
     return out.sort((a, b) => compareFindings(a.finding, b.finding));
   }
 
-  private toFinding(group: OccurrenceGroup): Finding {
+  private toFinding(group: OccurrenceGroup, vantageConfidence: number): Finding {
     const kind = this.kinds.get(group.kind);
     const costMs = roundMs(group.costMs);
     const bySize = severityForCost(costMs, false);
@@ -109,7 +111,10 @@ export class FindingGroups implements OccurrenceSink {
       title: text.title,
       explanation: text.explanation,
       advice: text.advice,
-      confidence: kind?.confidence ?? 0.5,
+      confidence:
+        kind?.vantageDependent === true
+          ? Math.round(kind.confidence * (0.5 + 0.5 * vantageConfidence) * 100) / 100
+          : (kind?.confidence ?? 0.5),
       count: group.count,
       evidence: { frames, facts: { ...group.first.facts } },
     };

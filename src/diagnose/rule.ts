@@ -55,5 +55,10 @@ export interface FindingKind {
   costSeverityCap: Severity;
   /** 0..1: how sure the rule is when it fires. */
   confidence: number;
+  /**
+   * Its cost takes the network out by the vantage (a server's time is a wait minus a round trip):
+   * its confidence is scaled by how sure the vantage is.
+   */
+  vantageDependent?: boolean;
   describe(group: OccurrenceGroup): FindingText;
 }

@@ -20,6 +20,7 @@ export const NETWORK_ROUND_TRIPS_MIN_MS = 1;
 
 export const networkRoundTripsKind: FindingKind = {
   kind: NETWORK_ROUND_TRIPS,
+  vantageDependent: true,
   costSeverityCap: "info",
   confidence: 0.7,
   describe(group) {

@@ -27,6 +27,7 @@ export const SERVER_THINK_MIN_MS = 10;
 
 export const serverThinkTimeKind: FindingKind = {
   kind: SERVER_THINK_TIME,
+  vantageDependent: true,
   costSeverityCap: "warning",
   confidence: 0.85,
   describe(group) {

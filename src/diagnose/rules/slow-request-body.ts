@@ -14,6 +14,7 @@ export const SLOW_REQUEST_BODY = "slow-request-body";
 
 export const slowRequestBodyKind: FindingKind = {
   kind: SLOW_REQUEST_BODY,
+  vantageDependent: true,
   costSeverityCap: "warning",
   confidence: 0.7,
   describe(group) {

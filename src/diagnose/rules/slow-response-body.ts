@@ -15,6 +15,7 @@ export const SLOW_RESPONSE_BODY = "slow-response-body";
 
 export const slowResponseBodyKind: FindingKind = {
   kind: SLOW_RESPONSE_BODY,
+  vantageDependent: true,
   costSeverityCap: "warning",
   confidence: 0.75,
   describe(group) {

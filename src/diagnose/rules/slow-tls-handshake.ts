@@ -45,6 +45,7 @@ class TlsState {
 
 export const slowTlsHandshakeKind: FindingKind = {
   kind: SLOW_TLS_HANDSHAKE,
+  vantageDependent: true,
   costSeverityCap: "warning",
   confidence: 0.85,
   describe(group) {

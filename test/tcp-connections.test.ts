@@ -301,3 +301,18 @@ test("closed connections are summarised and released during the pass", () => {
     Array.from({ length: 3000 }, (_, i) => i),
   );
 });
+
+test("startMs counts from the capture's first packet, to the microsecond (tshark's time_relative)", async () => {
+  const { connections } = await analyzeConnections(
+    new URL("../examples/loopback-http.pcap", import.meta.url).pathname,
+  );
+  // Frame 1 opens connection 0; frame 31 (0.519578 s, as tshark's frame.time_relative) opens 1.
+  assert.deepEqual(
+    connections.map((c) => [c.firstFrame, c.startMs]),
+    [
+      [1, 0],
+      [31, 519.578],
+    ],
+  );
+  assert.equal(connections[1].startEpochSec.toFixed(6), "1795636257.106986");
+});

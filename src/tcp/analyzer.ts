@@ -91,7 +91,10 @@ export class TcpAnalyzer {
   /** Sweep queue (FIFO by activity time); `queueHead` indexes its first live element. */
   private queue: Connection[] = [];
   private queueHead = 0;
+  /** The capture's first packet (of any kind): times count from its whole second, and
+   * ConnectionSummary.startMs from the packet itself. */
   private baseSec = -1;
+  private baseNsec = 0;
   private streams = 0;
   private nowNs = 0;
   packets = 0;
@@ -114,13 +117,16 @@ export class TcpAnalyzer {
     this.packets++;
     this.lastConnection = undefined;
     this.lastDupAckNumber = 0;
+    if (this.baseSec < 0) {
+      this.baseSec = record.tsSec;
+      this.baseNsec = record.tsNsec;
+    }
     // A TCP header that is malformed or cut short by the snaplen is not analysed: tshark gives up
     // on it before its conversation table sees it.
     if (view.transport !== "tcp" || (view.stop !== undefined && view.stop.layer === "tcp")) {
       return 0;
     }
     this.tcpPackets++;
-    if (this.baseSec < 0) this.baseSec = record.tsSec;
     const timeNs = (record.tsSec - this.baseSec) * 1e9 + record.tsNsec;
     if (timeNs > this.nowNs) this.nowNs = timeNs;
 
@@ -779,7 +785,7 @@ export class TcpAnalyzer {
   private finalize(conn: Connection): void {
     if (conn.finalized) return;
     conn.finalized = true;
-    const summary = buildSummary(conn, this.baseSec);
+    const summary = buildSummary(conn, this.baseSec, this.baseNsec);
     conn.release();
     const kind = summary.vantage.kind;
     this.vantageTally.set(kind, (this.vantageTally.get(kind) ?? 0) + summary.vantage.confidence);

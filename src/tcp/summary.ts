@@ -53,7 +53,12 @@ function directionSummary(d: DirectionState, originNs: number): DirectionSummary
   };
 }
 
-export function buildSummary(conn: Connection, baseSec: number): ConnectionSummary {
+/** `baseSec`/`baseNsec`: the capture's first packet; connection times count from its whole second. */
+export function buildSummary(
+  conn: Connection,
+  baseSec: number,
+  baseNsec: number,
+): ConnectionSummary {
   const roles = decideRoles(conn);
   const clientIsA = roles.clientIsA;
   const toServer = clientIsA ? conn.ab : conn.ba;
@@ -122,7 +127,7 @@ export function buildSummary(conn: Connection, baseSec: number): ConnectionSumma
     roles: { source: roles.source, confidence: roles.confidence },
     firstFrame: conn.firstFrame,
     lastFrame: conn.lastFrame,
-    startMs: round3(conn.firstTimeNs / 1e6),
+    startMs: round3((conn.firstTimeNs - baseNsec) / 1e6),
     startEpochSec: baseSec + conn.firstTimeNs / 1e9,
     durationMs: round3((conn.lastTimeNs - conn.firstTimeNs) / 1e6),
     packets: conn.packets,

@@ -131,7 +131,6 @@ test("--capture --keep-capture records the probe's own packets", async (t) => {
   assert.ok(existsSync(file));
   assert.equal(result.capture?.file, file);
   assert.equal(result.capture?.filter, `tcp port ${port}`);
-  assert.equal(result.capture?.analysis.status, "unavailable");
   // Each run: SYN, SYN/ACK, ACK, request, response, FINs... read back with tcpdump itself.
   const lines = execFileSync("tcpdump", ["-n", "-r", file], {
     encoding: "utf8",
@@ -140,6 +139,21 @@ test("--capture --keep-capture records the probe's own packets", async (t) => {
     .trim()
     .split("\n");
   assert.equal(result.capture?.packetsCaptured, lines.length);
+  // The packet analysis names the server's think time on both requests, with data frames as proof.
+  const analysis = result.capture?.analysis;
+  assert.equal(analysis?.status, "analyzed", analysis?.reason ?? "");
+  const think = analysis?.findings.find((f) => f.kind === "server-think-time");
+  assert.ok(think, `findings: ${analysis?.findings.map((f) => f.kind).join(", ")}`);
+  assert.equal(think.layer, "server-app");
+  assert.equal(think.count, 2);
+  assert.ok(
+    Math.abs(think.costMs - 2 * SERVER_DELAY_MS) <= 0.1 * 2 * SERVER_DELAY_MS,
+    `cost ${think.costMs} ms for 2 × ${SERVER_DELAY_MS} ms`,
+  );
+  assert.equal(think.evidence.frames.length, 4);
+  for (const frame of think.evidence.frames) {
+    assert.match(lines[frame - 1], /length [1-9]/, `frame ${frame} carries data`);
+  }
   for (const run of result.runs) {
     const syn = lines.filter((l) => l.includes(`.${run.localPort} > `) && l.includes("Flags [S]"));
     assert.equal(syn.length, 1, `one SYN from local port ${run.localPort}`);

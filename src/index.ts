@@ -36,6 +36,19 @@ export {
 } from "./decode/index.ts";
 export type { DecodeStop, PacketView } from "./decode/types.ts";
 export { TcpFlag } from "./decode/types.ts";
+// diagnose: the verdict (`wirewhy analyze`): findings by layer, time by layer, the slowest exchanges
+export {
+  ANALYSIS_SCHEMA,
+  type Analysis,
+  type AnalysisCapture,
+  type AnalysisSummary,
+  type AnalyzeOptions,
+  analysisSchema,
+  analyzeCapture,
+  FINDING_KINDS,
+} from "./diagnose/index.ts";
+// exchange: requests and responses with phases that tile their duration (`wirewhy exchanges`)
+export * from "./exchange/index.ts";
 // host and probe: `wirewhy host` (listeners, accept queues, states, kernel counters) and
 // `wirewhy probe URL` (phase timings, the kernel's socket view, failures as findings)
 export { HostError } from "./host/host-error.ts";
@@ -46,6 +59,14 @@ export { LabError } from "./lab/lab-error.ts";
 export { LABS } from "./lab/registry.ts";
 export { infoOf as labInfo, type LabResult, type LabRunOptions, runLab } from "./lab/run-lab.ts";
 export type { Lab, LabCheck, LabInfo } from "./lab/types.ts";
+export {
+  compareFindings,
+  type Finding,
+  type FindingEvidence,
+  LAYERS,
+  type Layer,
+  type Severity,
+} from "./model/finding.ts";
 export type {
   ProbeCaptureAnalysis,
   ProbeCaptureAnalyzer,
@@ -68,6 +89,9 @@ export type {
   ProbeVerdict,
   TlsInfo,
 } from "./probe/types.ts";
+// report: the renderers the CLI prints with
+export { renderAnalysisMarkdown } from "./report/analysis-markdown.ts";
+export { renderAnalysisText } from "./report/analysis-text.ts";
 // tcp: connections, Wireshark-compatible analysis flags, RTT, vantage, resets (`wirewhy conns`)
 export {
   ANALYSIS_FLAG_NAMES,

@@ -27,9 +27,9 @@ export interface LabResult {
   /** The first finding of the analysis; null when there was none or no analysis. */
   got: LabGot | null;
   passed: boolean;
-  /** The analysis's findings in importance order (empty while it is unavailable). */
+  /** The analysis's findings in importance order (empty when it could not run). */
   findings: Finding[];
-  /** "unavailable" until the analysis has landed (the reason says so). */
+  /** "unavailable" when the capture could not be analysed (the reason says why). */
   analysis: { status: "analyzed" | "unavailable"; reason?: string };
   /** Whether the capture shows the lab's cause: if not, the lab itself failed. */
   checks: LabCheck[];

@@ -1,8 +1,7 @@
 /**
  * What the live lab tests assert of every run: the lab reproduced its cause (every check on its
- * capture holds), tcpdump lost nothing, the lab left no namespace behind, and the verdict: for
- * now "analysis unavailable" with `got` null; once the analysis lands, the first finding's layer
- * and kind, and its cost within the lab's tolerance.
+ * capture holds), tcpdump lost nothing, the lab left no namespace behind, and the verdict: the
+ * first finding's layer and kind, and its cost within the lab's tolerance.
  */
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
@@ -32,19 +31,15 @@ export async function runLabAndAssert(name: string): Promise<LabResult> {
   assert.equal(result.facts.cleanupErrors, undefined, String(result.facts.cleanupErrors));
   const namespaces = execFileSync("ip", ["netns", "list"], { encoding: "utf8" });
   assert.ok(!namespaces.includes(`ww${process.pid}-`), `namespaces left behind: ${namespaces}`);
-  if (result.analysis.status === "unavailable") {
-    assert.equal(result.got, null);
-    assert.equal(result.passed, false);
-  } else {
-    assert.ok(result.got, `${name}: the analysis found nothing`);
-    assert.equal(result.got.layer, lab.layer);
-    assert.equal(result.got.kind, lab.kind);
-    const { costMs, toleranceMs } = result.expected;
-    assert.ok(
-      Math.abs(result.got.costMs - costMs!) <= toleranceMs!,
-      `${name}: cost ${result.got.costMs} ms, expected ${costMs} ± ${toleranceMs}`,
-    );
-    assert.ok(result.passed);
-  }
+  assert.equal(result.analysis.status, "analyzed");
+  assert.ok(result.got, `${name}: the analysis found nothing`);
+  assert.equal(result.got.layer, lab.layer);
+  assert.equal(result.got.kind, lab.kind);
+  const { costMs, toleranceMs } = result.expected;
+  assert.ok(
+    Math.abs(result.got.costMs - costMs!) <= toleranceMs!,
+    `${name}: cost ${result.got.costMs} ms, expected ${costMs} ± ${toleranceMs}`,
+  );
+  assert.ok(result.passed);
   return result;
 }

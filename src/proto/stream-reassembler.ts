@@ -104,7 +104,9 @@ export class StreamReassembler implements TcpStreamInput {
     timeMs: number,
   ): void {
     const from = d.nextOffsetBytes - offset;
-    if (from < payload.length) this.deliver(dir, d, payload.subarray(from), frame, timeMs);
+    // The usual in-order segment is delivered as it came: a subarray would allocate a view.
+    if (from === 0 && payload.length > 0) this.deliver(dir, d, payload, frame, timeMs);
+    else if (from < payload.length) this.deliver(dir, d, payload.subarray(from), frame, timeMs);
     if (wireLen > payload.length && !d.ended && this.consumer.wantsData) {
       this.skipTo(dir, d, offset + wireLen, frame, timeMs);
     }

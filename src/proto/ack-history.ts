@@ -21,10 +21,20 @@ export interface AckPoint extends FrameTime {
   ackOffsetBytes: number;
 }
 
+/** Entries allocated at a direction's first ACK; most connections never need more. */
+const INITIAL_ENTRIES = 8;
+/** Doubles per entry: offset, frame, time. */
+const STRIDE = 3;
+const NO_ENTRIES = new Float64Array(0);
+
 export class AckHistory {
-  private readonly offsets = new Float64Array(ACK_HISTORY_CAPACITY);
-  private readonly times = new Float64Array(ACK_HISTORY_CAPACITY);
-  private readonly frames = new Float64Array(ACK_HISTORY_CAPACITY);
+  /**
+   * Entries interleaved (offset, frame, time), one allocation per direction, grown by doubling up
+   * to ACK_HISTORY_CAPACITY: a connection of a few requests never pays for the full ring.
+   */
+  private entries: Float64Array = NO_ENTRIES;
+  /** Entries `entries` holds room for. */
+  private capacity = 0;
   /** Index of the oldest entry and number of entries. */
   private start = 0;
   private count = 0;
@@ -37,15 +47,28 @@ export class AckHistory {
     this.lastOffsetBytes = ackOffsetBytes;
     let at: number;
     if (this.count < ACK_HISTORY_CAPACITY) {
-      at = (this.start + this.count) % ACK_HISTORY_CAPACITY;
+      // Until the ring is full nothing was evicted: start is 0 and entries are in order.
+      if (this.count === this.capacity) this.grow();
+      at = this.count;
       this.count++;
     } else {
       at = this.start;
       this.start = (this.start + 1) % ACK_HISTORY_CAPACITY;
     }
-    this.offsets[at] = ackOffsetBytes;
-    this.frames[at] = frame;
-    this.times[at] = timeMs;
+    const e = this.entries;
+    const i = at * STRIDE;
+    e[i] = ackOffsetBytes;
+    e[i + 1] = frame;
+    e[i + 2] = timeMs;
+  }
+
+  private grow(): void {
+    const capacity =
+      this.capacity === 0 ? INITIAL_ENTRIES : Math.min(ACK_HISTORY_CAPACITY, this.capacity * 2);
+    const grown = new Float64Array(capacity * STRIDE);
+    grown.set(this.entries);
+    this.entries = grown;
+    this.capacity = capacity;
   }
 
   /**
@@ -55,20 +78,21 @@ export class AckHistory {
    */
   covering(endOffsetBytes: number, out: AckPoint): boolean {
     if (this.count === 0 || this.lastOffsetBytes < endOffsetBytes) return false;
+    const e = this.entries;
     // Offsets increase through the ring: binary search for the first entry >= endOffsetBytes.
     let lo = 0;
     let hi = this.count - 1;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (this.offsets[(this.start + mid) % ACK_HISTORY_CAPACITY] >= endOffsetBytes) hi = mid;
+      if (e[((this.start + mid) % ACK_HISTORY_CAPACITY) * STRIDE] >= endOffsetBytes) hi = mid;
       else lo = mid + 1;
     }
     // The oldest entry may cover the byte only because earlier advances were evicted.
     if (lo === 0 && this.count === ACK_HISTORY_CAPACITY) return false;
-    const at = (this.start + lo) % ACK_HISTORY_CAPACITY;
-    out.ackOffsetBytes = this.offsets[at];
-    out.frame = this.frames[at];
-    out.timeMs = this.times[at];
+    const i = ((this.start + lo) % ACK_HISTORY_CAPACITY) * STRIDE;
+    out.ackOffsetBytes = e[i];
+    out.frame = e[i + 1];
+    out.timeMs = e[i + 2];
     return true;
   }
 }

@@ -245,15 +245,11 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       this.decideFraming(dir, view, wireLen);
     }
     if (wireLen > 0 && this.wantsData) {
-      // A plain Uint8Array view: Buffer#subarray looks up the species constructor on every call.
-      const b = view.bytes;
-      const payload = new Uint8Array(
-        b.buffer,
-        b.byteOffset + view.payloadOffset,
-        view.payloadCapturedBytes,
-      );
+      // The payload as a range of the packet's bytes: no view per segment (onDataRange below).
+      const start = view.payloadOffset;
+      const end = start + view.payloadCapturedBytes;
       this.inCutSegment = view.payloadCapturedBytes < wireLen;
-      r.onSegment(dir, dataSeq, payload, frame, timeMs, wireLen);
+      r.onSegmentRange(dir, dataSeq, view.bytes, start, end, frame, timeMs, wireLen);
       this.inCutSegment = false;
     }
     if (flags & TcpFlag.ACK) {
@@ -345,6 +341,23 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
         readStartLine(bytes, dir === 0 ? this.currentRequestLine : this.currentResponseLine);
       }
     }
+  }
+
+  onDataRange(
+    dir: StreamDir,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    offset: number,
+    frame: number,
+    timeMs: number,
+  ): void {
+    const dispatcher = this.dispatcher;
+    if (this.turns === undefined && dispatcher !== undefined) {
+      dispatcher.onDataRange(dir, bytes, start, end, offset, frame, timeMs);
+      return;
+    }
+    this.onData(dir, bytes.subarray(start, end), offset, frame, timeMs);
   }
 
   onGap(dir: StreamDir, offset: number, len: number, frame: number, timeMs: number): void {

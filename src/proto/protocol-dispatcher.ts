@@ -27,6 +27,8 @@ export class ProtocolDispatcher implements StreamConsumer {
   /** The protocol chosen; undefined until the first bytes. */
   protocol: StreamProtocol | undefined;
   parser: StreamConsumer | undefined;
+  /** The parser when it is HTTP/1's, which counts body bytes from ranges without a view. */
+  private http1: Http1Parser | undefined;
   private readonly options: DispatchOptions;
   private ignored = false;
 
@@ -42,6 +44,21 @@ export class ProtocolDispatcher implements StreamConsumer {
   onData(dir: StreamDir, bytes: Uint8Array, offset: number, frame: number, timeMs: number): void {
     if (this.parser === undefined && !this.choose(dir, bytes)) return;
     this.parser?.onData(dir, bytes, offset, frame, timeMs);
+  }
+
+  /** onData for bytes[start, end); a view is made only for a parser that needs the bytes. */
+  onDataRange(
+    dir: StreamDir,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    offset: number,
+    frame: number,
+    timeMs: number,
+  ): void {
+    const http1 = this.http1;
+    if (http1 !== undefined) http1.onDataRange(dir, bytes, start, end, offset, frame, timeMs);
+    else this.onData(dir, bytes.subarray(start, end), offset, frame, timeMs);
   }
 
   onGap(dir: StreamDir, offset: number, len: number, frame: number, timeMs: number): void {
@@ -68,7 +85,8 @@ export class ProtocolDispatcher implements StreamConsumer {
     }
     switch (protocol) {
       case "http1":
-        this.parser = new Http1Parser(o.sink);
+        this.http1 = new Http1Parser(o.sink);
+        this.parser = this.http1;
         break;
       case "http2":
         this.parser = new Http2Parser(o.sink);

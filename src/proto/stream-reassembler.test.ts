@@ -111,3 +111,41 @@ test("nothing is buffered or delivered once the consumer wants no data", () => {
   assert.equal(s.dirs[0].pendingBytes, 0);
   assert.deepEqual(r.events, []);
 });
+
+/** Takes ranges: records which part of which buffer each delivery was. */
+class RangeRecorder extends Recorder {
+  readonly ranges: string[] = [];
+  onDataRange(
+    dir: StreamDir,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    offset: number,
+    frame: number,
+  ): void {
+    this.ranges.push(`${start}-${end} of ${bytes.length}`);
+    this.onData(dir, bytes.subarray(start, end), offset, frame);
+  }
+}
+
+test("ranges of the packet's bytes are delivered as ranges, held ones as copies", () => {
+  const r = new RangeRecorder();
+  const s = new StreamReassembler(r);
+  s.onSyn(0, 1000);
+  // The payload sits at [4, 8) of a reused packet buffer; the second overlaps the first by two.
+  const packet = text("hdr-GET /xy-trailer");
+  s.onSegmentRange(0, 1001, packet, 4, 8, 1, 1, 4);
+  s.onSegmentRange(0, 1003, packet, 6, 10, 2, 2, 4);
+  // Beyond a hole: held as a copy, so overwriting the packet buffer changes nothing.
+  const later = text("--ab--");
+  s.onSegmentRange(0, 1009, later, 2, 4, 3, 3, 2);
+  later.fill(0x21);
+  s.onSegmentRange(0, 1007, packet, 8, 10, 4, 4, 2);
+  assert.deepEqual(r.events, [
+    "data 0 @0 f1 GET ",
+    "data 0 @4 f2 /x",
+    "data 0 @6 f4 /x",
+    "data 0 @8 f3 ab",
+  ]);
+  assert.deepEqual(r.ranges, ["4-8 of 19", "8-10 of 19", "8-10 of 19", "0-2 of 2"]);
+});

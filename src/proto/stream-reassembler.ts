@@ -2,7 +2,8 @@
  * TCP stream reassembly for the protocol parsers: delivers each direction's bytes once, in
  * sequence order, through retransmissions, overlaps, reordering and bytes the capture missed.
  *
- * - In-order payload is passed on as the packet's own view (no copy).
+ * - In-order payload is passed on as the packet's own view (no copy), or as a range of the
+ *   packet's bytes to a consumer that takes ranges (onSegmentRange → onDataRange: no view is made).
  * - A segment beyond a hole is copied and waits, at most MAX_PENDING_BYTES per direction; past
  *   that the hole is declared a gap (the receiver's buffer bounds real reordering too).
  * - A hole becomes a gap as soon as the evidence says the bytes will never be seen: the peer
@@ -36,10 +37,13 @@ export class StreamReassembler implements TcpStreamInput {
     new DirectionStream(),
   ];
   private readonly consumer: StreamConsumer;
+  /** The consumer takes ranges of the packet's bytes (onDataRange): no view per delivery. */
+  private readonly ranged: boolean;
   private readonly maxPendingBytes: number;
 
   constructor(consumer: StreamConsumer, maxPendingBytes = MAX_PENDING_BYTES) {
     this.consumer = consumer;
+    this.ranged = typeof consumer.onDataRange === "function";
     this.maxPendingBytes = maxPendingBytes;
   }
 
@@ -59,11 +63,28 @@ export class StreamReassembler implements TcpStreamInput {
     timeMs: number,
     wireLenBytes = payload.length,
   ): void {
+    this.onSegmentRange(dir, seq, payload, 0, payload.length, frame, timeMs, wireLenBytes);
+  }
+
+  /**
+   * onSegment for the payload bytes[start, end) of a packet's own buffer, so that the caller
+   * makes no view per segment. `wireLenBytes` as in onSegment (end − start when nothing was cut).
+   */
+  onSegmentRange(
+    dir: StreamDir,
+    seq: number,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    frame: number,
+    timeMs: number,
+    wireLenBytes: number,
+  ): void {
     const d = this.dirs[dir];
     if (d.ended || !this.consumer.wantsData) return;
     d.lastFrame = frame;
     d.lastTimeMs = timeMs;
-    const len = Math.max(wireLenBytes, payload.length);
+    const len = Math.max(wireLenBytes, end - start);
     if (len === 0) return;
     if (!d.anchored) d.anchor(seq);
     else if (d.untouched && seq !== d.nextSeq) {
@@ -73,12 +94,11 @@ export class StreamReassembler implements TcpStreamInput {
       if (distance < 0 || distance > MAX_WINDOW_BYTES) d.anchor(seq);
     }
     const offset = d.nextOffsetBytes + seqDiff(d.nextSeq, seq);
-    const end = offset + len;
-    if (end <= d.nextOffsetBytes) return; // all seen before: a retransmission
+    if (offset + len <= d.nextOffsetBytes) return; // all seen before: a retransmission
     if (d.finOffsetBytes >= 0 && offset >= d.finOffsetBytes) return; // data after the FIN
     if (offset > d.nextOffsetBytes) {
       if (d.acks.lastOffsetBytes < offset) {
-        this.hold(d, offset, payload, len, frame, timeMs);
+        this.hold(d, offset, bytes, start, end, len, frame, timeMs);
         while (d.pendingBytes > this.maxPendingBytes && d.pending.length > 0 && !d.ended) {
           d.overflowGapCount++;
           this.skipTo(dir, d, d.pending[0].offsetBytes, frame, timeMs);
@@ -89,25 +109,28 @@ export class StreamReassembler implements TcpStreamInput {
       this.skipTo(dir, d, offset, frame, timeMs);
       if (d.ended || !this.consumer.wantsData) return;
     }
-    this.deliverSegment(dir, d, offset, payload, len, frame, timeMs);
+    this.deliverSegment(dir, d, offset, bytes, start, end, len, frame, timeMs);
     this.drain(dir, d);
   }
 
-  /** Delivers the part of a segment at `offset` beyond the in-order edge; a cut tail is a gap. */
+  /**
+   * Delivers the part beyond the in-order edge of a segment at `offset`, captured as
+   * bytes[start, end); a cut tail is a gap.
+   */
   private deliverSegment(
     dir: StreamDir,
     d: DirectionStream,
     offset: number,
-    payload: Uint8Array,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
     wireLen: number,
     frame: number,
     timeMs: number,
   ): void {
     const from = d.nextOffsetBytes - offset;
-    // The usual in-order segment is delivered as it came: a subarray would allocate a view.
-    if (from === 0 && payload.length > 0) this.deliver(dir, d, payload, frame, timeMs);
-    else if (from < payload.length) this.deliver(dir, d, payload.subarray(from), frame, timeMs);
-    if (wireLen > payload.length && !d.ended && this.consumer.wantsData) {
+    if (from < end - start) this.deliver(dir, d, bytes, start + from, end, frame, timeMs);
+    if (wireLen > end - start && !d.ended && this.consumer.wantsData) {
       this.skipTo(dir, d, offset + wireLen, frame, timeMs);
     }
   }
@@ -180,24 +203,42 @@ export class StreamReassembler implements TcpStreamInput {
     if (!d.ended) this.end(dir, d, reason, frame, timeMs);
   }
 
+  /** Delivers bytes[start, end), the next bytes of the stream (up to the FIN). */
   private deliver(
     dir: StreamDir,
     d: DirectionStream,
     bytes: Uint8Array,
+    start: number,
+    end: number,
     frame: number,
     timeMs: number,
   ): void {
-    let len = bytes.length;
+    let len = end - start;
     if (d.finOffsetBytes >= 0 && d.nextOffsetBytes + len > d.finOffsetBytes) {
       len = Math.max(0, d.finOffsetBytes - d.nextOffsetBytes);
-      bytes = bytes.subarray(0, len);
+      end = start + len;
     }
     if (len > 0) {
       const offset = d.nextOffsetBytes;
       d.nextOffsetBytes += len;
       d.nextSeq = seqAdd(d.nextSeq, len);
       d.deliveredBytes += len;
-      this.consumer.onData(dir, bytes, offset, frame, timeMs);
+      const consumer = this.consumer;
+      if (this.ranged) {
+        (consumer as Required<StreamConsumer>).onDataRange(
+          dir,
+          bytes,
+          start,
+          end,
+          offset,
+          frame,
+          timeMs,
+        );
+      } else {
+        // The usual in-order segment is passed on as it came: a subarray would allocate a view.
+        const view = start === 0 && end === bytes.length ? bytes : bytes.subarray(start, end);
+        consumer.onData(dir, view, offset, frame, timeMs);
+      }
     }
     if (d.finOffsetBytes >= 0 && d.nextOffsetBytes >= d.finOffsetBytes && !d.ended) {
       this.end(dir, d, "fin", frame, timeMs);
@@ -212,7 +253,18 @@ export class StreamReassembler implements TcpStreamInput {
       d.pending.shift();
       d.pendingBytes -= p.bytes.length;
       if (p.offsetBytes + p.wireLenBytes > d.nextOffsetBytes) {
-        this.deliverSegment(dir, d, p.offsetBytes, p.bytes, p.wireLenBytes, p.frame, p.timeMs);
+        const b = p.bytes;
+        this.deliverSegment(
+          dir,
+          d,
+          p.offsetBytes,
+          b,
+          0,
+          b.length,
+          p.wireLenBytes,
+          p.frame,
+          p.timeMs,
+        );
       }
     }
   }
@@ -244,14 +296,19 @@ export class StreamReassembler implements TcpStreamInput {
   private hold(
     d: DirectionStream,
     offset: number,
-    payload: Uint8Array,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
     wireLenBytes: number,
     frame: number,
     timeMs: number,
   ): void {
+    // A copy: the packet's buffer is reused after the call (Buffer#slice would only be a view).
+    const copy = new Uint8Array(end - start);
+    copy.set(bytes.subarray(start, end));
     const segment: PendingSegment = {
       offsetBytes: offset,
-      bytes: payload.slice(),
+      bytes: copy,
       wireLenBytes,
       frame,
       timeMs,
@@ -260,7 +317,7 @@ export class StreamReassembler implements TcpStreamInput {
     let i = pending.length;
     while (i > 0 && pending[i - 1].offsetBytes > offset) i--;
     pending.splice(i, 0, segment);
-    d.pendingBytes += payload.length;
+    d.pendingBytes += end - start;
     if (d.pendingBytes > d.peakPendingBytes) d.peakPendingBytes = d.pendingBytes;
   }
 

@@ -67,6 +67,20 @@ export interface StreamConsumer {
     timeMs: number,
   ): void;
   /**
+   * Optional form of onData for the bytes[start, end) of a buffer valid only during the call (the
+   * packet's own): a consumer that has it gets every delivery this way, so the reassembler makes
+   * no view per segment. Same meaning as onData(dir, bytes.subarray(start, end), ...).
+   */
+  onDataRange?(
+    dir: StreamDir,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    offsetBytes: number,
+    frame: number,
+    timeMs: number,
+  ): void;
+  /**
    * Bytes [offsetBytes, offsetBytes + lenBytes) were never captured. `frame`/`timeMs` are those of
    * the segment that revealed the gap.
    */

@@ -67,6 +67,28 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
     }
   }
 
+  /**
+   * onData for bytes[start, end): a segment of body that the reader only counts needs no view of
+   * its bytes (the usual case: most segments of a transfer are body).
+   */
+  onDataRange(
+    dir: StreamDir,
+    bytes: Uint8Array,
+    start: number,
+    end: number,
+    offset: number,
+    frame: number,
+    timeMs: number,
+  ): void {
+    if (
+      this.mode[dir] === "http1" &&
+      this.readers[dir].countBody(end - start, offset, frame, timeMs)
+    ) {
+      return;
+    }
+    this.onData(dir, bytes.subarray(start, end), offset, frame, timeMs);
+  }
+
   onGap(dir: StreamDir, offset: number, len: number, frame: number, timeMs: number): void {
     if (this.mode[dir] === "http1") this.readers[dir].gap(offset, len, frame, timeMs);
     else if (this.mode[dir] === "http2" && this.http2 !== undefined)

@@ -180,6 +180,30 @@ export class Http1Reader {
     return n;
   }
 
+  /**
+   * feed() for `len` bytes at `offset` when they are all body the reader only counts (a body by
+   * Content-Length or chunk data with at least `len` bytes to go, or a close-delimited body).
+   * Returns false, consuming nothing, when the bytes themselves are needed: call feed().
+   */
+  countBody(len: number, offset: number, frame: number, timeMs: number): boolean {
+    if (len <= 0) return false;
+    const state = this.state;
+    if (state === ReaderState.BODY_CLOSE) {
+      this.body(len, offset + len, frame, timeMs);
+      return true;
+    }
+    if (state !== ReaderState.BODY_LENGTH && state !== ReaderState.CHUNK_DATA) return false;
+    if (this.remaining < len) return false;
+    // As feed() does with these bytes.
+    this.body(len, offset + len, frame, timeMs);
+    this.remaining -= len;
+    if (this.remaining === 0) {
+      if (state === ReaderState.BODY_LENGTH) this.finish(true);
+      else this.state = ReaderState.CHUNK_DATA_END;
+    }
+    return true;
+  }
+
   /** Bytes [offset, offset+len) were never captured. */
   gap(offset: number, len: number, frame: number, timeMs: number): void {
     const m = this.message;

@@ -16,6 +16,33 @@ export function latin1Text(bytes: Uint8Array, start: number, end: number, maxCha
   return out;
 }
 
+/**
+ * latin1Text, but `previous` itself when it is already that text: a connection repeats its
+ * methods, hosts, targets and reasons, and reusing the string saves building one per message.
+ */
+export function latin1TextReusing(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  maxChars: number,
+  previous: string,
+): string {
+  if (end - start > maxChars) end = start + maxChars;
+  const n = end - start;
+  if (n > 0 && n === previous.length) {
+    let i = 0;
+    while (i < n && bytes[start + i] === previous.charCodeAt(i)) i++;
+    if (i === n) return previous;
+  }
+  return latin1Text(bytes, start, end, maxChars);
+}
+
+/** Index of the first `byte` in bytes[from, end), -1 when there is none (never looks past end). */
+export function indexOfByte(bytes: Uint8Array, byte: number, from: number, end: number): number {
+  for (let i = from; i < end; i++) if (bytes[i] === byte) return i;
+  return -1;
+}
+
 /** True when bytes[at..] begins with `ascii` (exact case); false when the bytes run out. */
 export function startsWithAscii(bytes: Uint8Array, at: number, ascii: string): boolean {
   if (at + ascii.length > bytes.length) return false;

@@ -2,7 +2,7 @@
  * The head of an HTTP/1.x message (RFC 9112 §2.1): start line and header fields up to the empty
  * line. Only the fields that decide framing and pairing are interpreted; the rest are counted.
  */
-import { equalsIgnoreCase, latin1Text } from "../latin1.ts";
+import { equalsIgnoreCase, indexOfByte, latin1Text, latin1TextReusing } from "../latin1.ts";
 
 /** Longest start-line component kept as text (targets can be long; the byte count stays exact). */
 const MAX_TEXT_CHARS = 4096;
@@ -32,8 +32,19 @@ export class HttpHead {
   connectionKeepAlive = false;
   expectContinue = false;
   headerCount = 0;
+  /** The last non-empty texts this object held: reused when the next head repeats them. */
+  lastMethod = "";
+  lastTarget = "";
+  lastVersion = "";
+  lastReason = "";
+  lastHost = "";
 
   reset(): void {
+    if (this.method !== "") this.lastMethod = this.method;
+    if (this.target !== "") this.lastTarget = this.target;
+    if (this.version !== "") this.lastVersion = this.version;
+    if (this.reason !== "") this.lastReason = this.reason;
+    if (this.host !== "") this.lastHost = this.host;
     this.problem = "";
     this.problemDetail = "";
     this.method = "";
@@ -94,8 +105,8 @@ function isHttpVersion(bytes: Uint8Array, at: number, end: number): boolean {
 
 /** End of the line starting at `start` (index of LF, or `end`), and its end without CR. */
 function lineEnd(bytes: Uint8Array, start: number, end: number): number {
-  const lf = bytes.indexOf(0x0a, start);
-  return lf < 0 || lf >= end ? end : lf;
+  const lf = indexOfByte(bytes, 0x0a, start, end);
+  return lf < 0 ? end : lf;
 }
 
 function trimEnd(bytes: Uint8Array, start: number, end: number): number {
@@ -121,7 +132,7 @@ function parseRequestLine(bytes: Uint8Array, start: number, end: number, head: H
     head.problemDetail = "no method token";
     return;
   }
-  head.method = latin1Text(bytes, start, i, MAX_TEXT_CHARS);
+  head.method = latin1TextReusing(bytes, start, i, MAX_TEXT_CHARS, head.lastMethod);
   const targetStart = i + 1;
   const lastSpace = bytes.lastIndexOf(0x20, end - 1);
   if (lastSpace <= targetStart || !isHttpVersion(bytes, lastSpace + 1, end)) {
@@ -129,8 +140,8 @@ function parseRequestLine(bytes: Uint8Array, start: number, end: number, head: H
     head.problemDetail = "no HTTP version after the target";
     return;
   }
-  head.target = latin1Text(bytes, targetStart, lastSpace, MAX_TEXT_CHARS);
-  head.version = latin1Text(bytes, lastSpace + 1, end);
+  head.target = latin1TextReusing(bytes, targetStart, lastSpace, MAX_TEXT_CHARS, head.lastTarget);
+  head.version = latin1TextReusing(bytes, lastSpace + 1, end, MAX_TEXT_CHARS, head.lastVersion);
 }
 
 /** Parses a status line "HTTP-version SP 3DIGIT SP [reason]" (RFC 9112 §4). */
@@ -155,9 +166,12 @@ function parseStatusLine(bytes: Uint8Array, start: number, end: number, head: Ht
     head.problemDetail = "status code is not three digits";
     return;
   }
-  head.version = latin1Text(bytes, start, start + 8);
+  head.version = latin1TextReusing(bytes, start, start + 8, MAX_TEXT_CHARS, head.lastVersion);
   head.status = status;
-  head.reason = end > start + 13 ? latin1Text(bytes, start + 13, end, MAX_TEXT_CHARS) : "";
+  head.reason =
+    end > start + 13
+      ? latin1TextReusing(bytes, start + 13, end, MAX_TEXT_CHARS, head.lastReason)
+      : "";
 }
 
 /** True when the comma-separated list in bytes[start, end) contains `lowerToken`. */
@@ -165,8 +179,9 @@ function listHas(bytes: Uint8Array, start: number, end: number, lowerToken: stri
   let i = start;
   while (i < end) {
     i = skipSpace(bytes, i, end);
-    let j = bytes.indexOf(0x2c, i);
-    if (j < 0 || j > end) j = end;
+    // Bounded: an unbounded search would run through the body that follows the head.
+    let j = indexOfByte(bytes, 0x2c, i, end);
+    if (j < 0) j = end;
     const e = trimEnd(bytes, i, j);
     if (equalsIgnoreCase(bytes, i, e, lowerToken)) return true;
     i = j + 1;
@@ -236,8 +251,8 @@ export function parseHttpHead(
     if (stop === at) break; // the empty line
     // obs-fold continuation lines (RFC 9112 §5.2) belong to the previous field: skip them.
     if (bytes[at] !== 0x20 && bytes[at] !== 0x09) {
-      const colon = bytes.indexOf(0x3a, at);
-      if (colon > at && colon < stop) {
+      const colon = indexOfByte(bytes, 0x3a, at, stop);
+      if (colon > at) {
         head.headerCount++;
         const vs = skipSpace(bytes, colon + 1, stop);
         interpretField(bytes, at, colon, vs, stop, head);
@@ -257,7 +272,8 @@ function interpretField(
 ): void {
   switch (ne - ns) {
     case 4:
-      if (equalsIgnoreCase(bytes, ns, ne, "host")) head.host = latin1Text(bytes, vs, ve, 1024);
+      if (equalsIgnoreCase(bytes, ns, ne, "host"))
+        head.host = latin1TextReusing(bytes, vs, ve, 1024, head.lastHost);
       break;
     case 6:
       if (equalsIgnoreCase(bytes, ns, ne, "expect"))

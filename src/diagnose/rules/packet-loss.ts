@@ -31,6 +31,12 @@ export const PACKET_LOSS = "packet-loss";
 
 /** Segments remembered per side to find a retransmitted segment's first send. */
 export const SENT_SEGMENTS_KEPT = 64;
+/**
+ * A side's ring starts this small and doubles up to SENT_SEGMENTS_KEPT: the tcp stage summarises
+ * a closed connection only after TIME_WAIT (60 s), so a capture's connections all hold their
+ * rings at once, and most request sides send a handful of segments.
+ */
+export const SENT_SEGMENTS_FIRST = 8;
 /** Linux's minimum retransmission timeout (TCP_RTO_MIN, 200 ms; RFC 6298 §2.4 says 1 s), less 10%. */
 export const RTO_MIN_MS = 180;
 /**
@@ -42,6 +48,8 @@ export const CAPTURE_DUPLICATE_MS = 0.01;
 class LossSide {
   /** Ring of [seq, end, timeMs, frame, ipId] of segments sent (first sends only). */
   ring: Float64Array | undefined = undefined;
+  /** Entries the ring holds (its length / 5). */
+  ringSize = 0;
   ringNext = 0;
   ringCount = 0;
   /** When the receiver side saw the hole the lost segment left, -1 when none open. */
@@ -143,7 +151,7 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     const i = firstSend(s, seq);
     if (i >= 0) {
       const ring = s.ring!;
-      const at = (s.ringNext - s.ringCount + i + SENT_SEGMENTS_KEPT) % SENT_SEGMENTS_KEPT;
+      const at = (s.ringNext - s.ringCount + i + s.ringSize) % s.ringSize;
       originalMs = ring[at * 5 + 2]!;
       originalFrame = ring[at * 5 + 3]!;
       newest = i === s.ringCount - 1;
@@ -230,15 +238,29 @@ function remember(
   frame: number,
   ipId: number,
 ): void {
-  if (s.ring === undefined) s.ring = new Float64Array(SENT_SEGMENTS_KEPT * 5);
+  let ring = s.ring;
+  if (ring === undefined) {
+    ring = new Float64Array(SENT_SEGMENTS_FIRST * 5);
+    s.ring = ring;
+    s.ringSize = SENT_SEGMENTS_FIRST;
+  } else if (s.ringCount === s.ringSize && s.ringSize < SENT_SEGMENTS_KEPT) {
+    // Full and still below the limit: it has not wrapped (ringNext = 0), so the entries are in
+    // order and a bigger ring continues after them.
+    const grown = new Float64Array(Math.min(s.ringSize * 2, SENT_SEGMENTS_KEPT) * 5);
+    grown.set(ring);
+    ring = grown;
+    s.ring = ring;
+    s.ringNext = s.ringSize;
+    s.ringSize = grown.length / 5;
+  }
   const at = s.ringNext * 5;
-  s.ring[at] = seq;
-  s.ring[at + 1] = end;
-  s.ring[at + 2] = timeMs;
-  s.ring[at + 3] = frame;
-  s.ring[at + 4] = ipId;
-  s.ringNext = (s.ringNext + 1) % SENT_SEGMENTS_KEPT;
-  if (s.ringCount < SENT_SEGMENTS_KEPT) s.ringCount++;
+  ring[at] = seq;
+  ring[at + 1] = end;
+  ring[at + 2] = timeMs;
+  ring[at + 3] = frame;
+  ring[at + 4] = ipId;
+  s.ringNext = (s.ringNext + 1) % s.ringSize;
+  if (s.ringCount < s.ringSize) s.ringCount++;
 }
 
 /** Index (0 = oldest) of the first send that held `seq`, -1 when not remembered. */
@@ -247,7 +269,7 @@ function firstSend(s: LossSide, seq: number): number {
   if (ring === undefined) return -1;
   // Oldest first: the first send of the range, not an earlier retransmission of it.
   for (let i = 0; i < s.ringCount; i++) {
-    const at = (s.ringNext - s.ringCount + i + SENT_SEGMENTS_KEPT) % SENT_SEGMENTS_KEPT;
+    const at = (s.ringNext - s.ringCount + i + s.ringSize) % s.ringSize;
     if (seqLe(ring[at * 5]!, seq) && seqLt(seq, ring[at * 5 + 1]!)) return i;
   }
   return -1;

@@ -6,7 +6,7 @@
  * directly.
  */
 import type { Exchange, PassObserver, PassPacket } from "../exchange/types.ts";
-import type { Finding, Layer } from "../model/finding.ts";
+import { type Finding, LAYERS, type Layer } from "../model/finding.ts";
 import type { DnsTransaction } from "../proto/dns/dns-transaction.ts";
 import type { ConnectionSummary } from "../tcp/types.ts";
 import { ConnectionTracks } from "./connection-track.ts";
@@ -20,6 +20,12 @@ import { rechargeExchange } from "./recharge-phases.ts";
 import type { DiagnoseRule, RuleFactory } from "./rule.ts";
 import { FINDING_KIND_BY_NAME, RULES } from "./rules/index.ts";
 import { SlowestExchanges } from "./slowest-exchanges.ts";
+
+/**
+ * DNS exchanges remembered until a later exchange links them into its dns phase; a lookup is
+ * linked within DNS_LINK_WINDOW_MS (10 s), so this only bounds memory on DNS-heavy captures.
+ */
+const DNS_CHARGES_KEPT = 4096;
 
 export interface DiagnosisOptions {
   /** How many of the slowest exchanges to keep; Infinity keeps all. */
@@ -119,11 +125,39 @@ export class Diagnosis implements PassObserver {
     for (const rule of this.exchangeRules) rule.onExchange!(exchange, track);
     this.exchanges++;
     this.totalMs += exchange.durationMs;
-    addExchangeCharges(this.byLayer, exchange);
+    const charged = emptyLayerTotals();
+    addExchangeCharges(charged, exchange);
+    for (const layer of LAYERS) this.byLayer[layer] += charged[layer];
+    if (exchange.protocol === "dns")
+      this.rememberDnsCharges(exchange.id, exchange.durationMs, charged);
+    // A lookup linked into this exchange's dns phase is counted there: take out its own row's time.
+    if (exchange.dnsExchangeId !== undefined) this.forgetDnsCharges(exchange.dnsExchangeId);
     if (exchange.outcome === "no-response" || exchange.outcome === "reset") {
       this.failedExchanges++;
     }
     this.slowest.offer(exchange);
+  }
+
+  /** DNS exchanges not yet linked to a later exchange (bounded: the oldest go first). */
+  private readonly dnsCharges = new Map<
+    number,
+    { durationMs: number; charged: Record<Layer, number> }
+  >();
+
+  private rememberDnsCharges(id: number, durationMs: number, charged: Record<Layer, number>): void {
+    if (this.dnsCharges.size >= DNS_CHARGES_KEPT) {
+      const oldest = this.dnsCharges.keys().next().value;
+      if (oldest !== undefined) this.dnsCharges.delete(oldest);
+    }
+    this.dnsCharges.set(id, { durationMs, charged });
+  }
+
+  private forgetDnsCharges(id: number): void {
+    const dns = this.dnsCharges.get(id);
+    if (dns === undefined) return;
+    this.dnsCharges.delete(id);
+    this.totalMs -= dns.durationMs;
+    for (const layer of LAYERS) this.byLayer[layer] -= dns.charged[layer];
   }
 
   onConnection(summary: ConnectionSummary): void {

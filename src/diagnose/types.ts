@@ -30,7 +30,10 @@ export interface AnalysisSummary {
   slowExchanges: number;
   /** Exchanges that ended without a complete response, and connections that never opened. */
   failures: number;
-  /** Sum of every exchange's duration. */
+  /**
+   * Sum of every exchange's duration; a DNS lookup linked into a later exchange's dns phase is
+   * counted once, in that phase.
+   */
   totalMs: number;
   /** Milliseconds charged to each layer over every exchange; sums to totalMs. */
   byLayer: Record<Layer, number>;

@@ -47,10 +47,13 @@ export const slowDnsRule: RuleFactory = (context: RuleContext) => ({
       count: 1,
       costMs: dns.latencyMs,
       endpoint: spacedEndpointText(exchange.server),
+      // The first query, its last retry (when it was resent) and the answer.
       frames: [
-        exchange.request.firstFrame,
-        exchange.request.lastFrame,
-        exchange.response.firstFrame,
+        ...new Set([
+          exchange.request.firstFrame,
+          exchange.request.lastFrame,
+          exchange.response.firstFrame,
+        ]),
       ],
       connection: exchange.connection,
       exchange: exchange.id,

@@ -25,6 +25,8 @@ export async function analyzeCapture(
   });
   const result = await runPass(source, {
     observers: [diagnosis],
+    // The diagnosis takes each summary as the tcp stage finishes it; none is needed afterwards.
+    keepConnections: false,
     ...(options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {}),
     ...(options.dnsPorts !== undefined ? { dnsPorts: options.dnsPorts } : {}),
   });

@@ -30,11 +30,16 @@ export interface PassOptions {
    * (dns-sniff.ts). Default true.
    */
   sniffDns?: boolean;
+  /**
+   * Keep every connection's summary for PassResult.connections (default true). Observers get
+   * each summary through onConnection either way; without keeping them memory stays flat.
+   */
+  keepConnections?: boolean;
 }
 
 export interface PassResult {
   capture: CaptureMeta;
-  /** Every TCP connection's summary, in tcp.stream order. */
+  /** Every TCP connection's summary, in tcp.stream order ([] with keepConnections false). */
   connections: ConnectionSummary[];
   totals: ConnectionsTotals;
   /** How many exchanges were emitted. */
@@ -74,6 +79,7 @@ class Pass {
     this.sniffDns = options.sniffDns ?? true;
     this.analyzer = new TcpAnalyzer({
       seriesMaxPoints: 0,
+      keepSummaries: options.keepConnections ?? true,
       onConnection: (summary) => this.onConnection(summary),
     });
     this.packet = {

@@ -313,7 +313,7 @@ export class TcpAnalyzer {
         tcpPackets: this.tcpPackets,
         flags,
         anomalies: Object.fromEntries([...this.anomalies].sort()),
-        vantage: captureVantage(connections, this.vantageTally),
+        vantage: captureVantage(this.streams, this.vantageTally),
       },
     };
   }

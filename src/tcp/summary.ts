@@ -162,7 +162,7 @@ export function buildSummary(
  * confidence is that kind's share.
  */
 export function captureVantage(
-  connections: readonly ConnectionSummary[],
+  connectionCount: number,
   tally: ReadonlyMap<string, number>,
 ): Vantage {
   let total = 0;
@@ -182,6 +182,6 @@ export function captureVantage(
     .filter(([, w]) => w > 0)
     .sort((a, b) => b[1] - a[1])
     .map(([kind, w]) => `${kind}: weight ${round3(w)}`);
-  evidence.push(`${connections.length} connections summarised`);
+  evidence.push(`${connectionCount} connections summarised`);
   return { kind: best, confidence: round3(bestW / total), evidence };
 }

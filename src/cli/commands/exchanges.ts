@@ -53,7 +53,7 @@ export function register(program: Command): void {
         ...(maxPackets !== undefined ? { maxPackets } : {}),
         ...(flags.dnsPort !== undefined ? { dnsPorts: flags.dnsPort } : {}),
       });
-      const connections = result.connections.length;
+      const connections = result.totals.connections;
       if (jsonOut) {
         jsonOut.end({
           exchanges: result.exchanges,

@@ -7,20 +7,31 @@ import type { CaptureMeta, PacketRecord } from "./types.ts";
 
 const EMPTY = new Uint8Array(0);
 
+/**
+ * Written first into the fields that outgrow V8's 31-bit small integers (seconds after 2038 or
+ * shifted by a pcapng if_tsoffset, file offsets past 2 GiB): a non-integer makes them doubles
+ * from the start, so the first large value does not re-shape the class and throw away the
+ * optimized code that reads it in the middle of a read.
+ */
+const DOUBLE_FIELD_PRIMER = 0.5;
+
 export function createPacketRecord(): PacketRecord {
-  return {
+  const record: PacketRecord = {
     frame: 0,
     dataView: EMPTY,
     originalLenBytes: 0,
-    tsSec: 0,
+    tsSec: DOUBLE_FIELD_PRIMER,
     tsNsec: 0,
     hasTimestamp: true,
     interfaceIndex: 0,
     linkType: 0,
-    fileOffset: 0,
+    fileOffset: DOUBLE_FIELD_PRIMER,
     direction: undefined,
     comments: undefined,
   };
+  record.tsSec = 0;
+  record.fileOffset = 0;
+  return record;
 }
 
 export function createCaptureMeta(source: string): CaptureMeta {

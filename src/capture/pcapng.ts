@@ -327,7 +327,7 @@ export class PcapngParser implements RecordParser {
     record.linkType = this.ifLinkType[g];
     record.originalLenBytes = view.getUint32(pos + 24, le);
     const dataStart = pos + EPB_DATA_OFFSET;
-    record.dataView = buf.subarray(dataStart, dataStart + caplen);
+    record.dataView = new Uint8Array(buf.buffer, buf.byteOffset + dataStart, caplen);
     record.fileOffset = base + pos;
     record.direction = undefined;
     record.comments = undefined;
@@ -397,7 +397,7 @@ export class PcapngParser implements RecordParser {
     record.interfaceIndex = g;
     record.linkType = this.ifLinkType[g];
     record.originalLenBytes = original;
-    record.dataView = buf.subarray(pos + SPB_DATA_OFFSET, pos + SPB_DATA_OFFSET + caplen);
+    record.dataView = new Uint8Array(buf.buffer, buf.byteOffset + pos + SPB_DATA_OFFSET, caplen);
     record.fileOffset = base + pos;
     record.direction = undefined;
     record.comments = undefined;

@@ -28,10 +28,29 @@ const SACK_BLOCK_BYTES = 8;
 const FAST_OPEN_MIN_COOKIE_OPTION_BYTES = 6;
 const FAST_OPEN_MAX_OPTION_BYTES = 18;
 
+/**
+ * NOP, NOP, timestamps: the 12 option bytes Linux, the BSDs and Windows put in every segment of a
+ * connection that negotiated timestamps (the layout RFC 7323 Appendix A suggests), and so the
+ * options of nearly every segment. As one big-endian word: NOP, NOP, kind 8, length 10.
+ */
+const NOP_NOP_TIMESTAMPS = 0x0101080a;
+const NOP_NOP_TIMESTAMPS_BYTES = 12;
+
 /** Walks the options between `start` and `headerEnd` (the data offset), within the captured bytes. */
 export function decodeTcpOptions(view: PacketView, start: number, headerEnd: number): void {
   const b = view.bytes;
   const captured = b.length;
+  if (
+    headerEnd - start === NOP_NOP_TIMESTAMPS_BYTES &&
+    headerEnd <= captured &&
+    u32be(b, start) === NOP_NOP_TIMESTAMPS
+  ) {
+    // What the walk below does with these bytes, without walking.
+    view.tcpHasTimestamps = true;
+    view.tcpTsVal = u32be(b, start + 4);
+    view.tcpTsEcr = u32be(b, start + 8);
+    return;
+  }
   let i = start;
   while (i < headerEnd && i < captured) {
     const kind = b[i];

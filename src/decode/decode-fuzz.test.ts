@@ -11,8 +11,19 @@ import { LinkType } from "./link-types.ts";
 import * as recordedPackets from "./testing/packets.ts";
 import type { RecordedPacket } from "./testing/recorded-packet.ts";
 import { viewViolations } from "./testing/view-invariants.ts";
+import type { PacketView } from "./types.ts";
 
 const SEED = 0x5eed;
+/** The view's fields compared with a fresh view's: all but the reused arrays, read up to a count. */
+const SCALAR_KEYS = (Object.keys(createPacketView()) as (keyof PacketView)[]).filter(
+  (key) =>
+    key !== "stopStorage" &&
+    key !== "vlanIds" &&
+    key !== "tunnels" &&
+    key !== "ipv6Ext" &&
+    key !== "tcpSack" &&
+    key !== "tcpOtherOptions",
+);
 const MUTATIONS = 6000;
 const LINK_TYPES = Object.values(LinkType);
 
@@ -76,6 +87,17 @@ describe("decodePacket on mutated packets", () => {
       }
       const problems = viewViolations(view);
       assert.deepEqual(problems, [], `mutation ${i} (seed ${SEED})`);
+      // The reset clears only the layers the previous packet reached: whatever that was, the
+      // reused view must read exactly as a fresh one does.
+      const fresh = decodePacket(
+        packet.linkType,
+        packet.bytes,
+        packet.originalLenBytes,
+        createPacketView(),
+      );
+      for (const key of SCALAR_KEYS) {
+        assert.deepEqual(view[key], fresh[key], `mutation ${i}: ${key} differs from a fresh view`);
+      }
       const key = view.stop ? `${view.stop.layer} ${view.stop.reason}` : "complete";
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }

@@ -2,6 +2,12 @@
  * Creating and resetting the one PacketView a reader reuses for every packet. Every field is
  * written in createPacketView in a fixed order and only reassigned afterwards, so the object keeps
  * one hidden class and the decoders' property accesses stay monomorphic.
+ *
+ * A reset clears only the layers the previous packet reached. The decoders keep two invariants
+ * that make this safe: no network or transport field is written before an IP header has set
+ * ipVersion (so ipVersion 0 means they all hold their "absent" values), and each transport's
+ * fields are written only after that transport has set view.transport (TCP options only when the
+ * header is longer than 20 bytes).
  */
 import type { PacketView, TunnelKind } from "./types.ts";
 
@@ -16,10 +22,22 @@ export const MAX_TUNNEL_DEPTH = 8;
 export const MAX_IPV6_EXTENSIONS = 16;
 /** 40 bytes of TCP options hold at most 4 SACK blocks (RFC 2018 §3). */
 export const MAX_SACK_BLOCKS = 4;
+/** The TCP header without options (RFC 9293 §3.1); tcp.ts's TCP_MIN_HEADER_BYTES. */
+const TCP_FIXED_HEADER_BYTES = 20;
 /** 40 bytes of TCP options hold at most 20 options that have a length byte. */
 export const MAX_TCP_OTHER_OPTIONS = 20;
 
 const EMPTY = new Uint8Array(0);
+
+/**
+ * What createPacketView first writes into the fields that hold unsigned 32-bit values (sequence
+ * and acknowledgment numbers, timestamps, the IPv6 fragment identification, an ICMPv6 MTU) before
+ * setting their "absent" values. V8 keeps a number field as a small integer (31 bits) until an
+ * object of the class stores a larger one; it then re-shapes the class and throws away the
+ * optimized code that read the field, in the middle of a capture (half of all sequence numbers
+ * are above 2^31). A non-integer first makes these fields doubles from the start.
+ */
+const DOUBLE_FIELD_PRIMER = 0.5;
 
 /** An array filled by push, so V8 keeps it packed (new Array(n).fill() stays "holey"). */
 function packedArray(length: number, value: number): number[] {
@@ -38,7 +56,7 @@ export function createPacketView(): PacketView {
   // SACK edges are unsigned 32-bit, beyond V8's small integers: make it a double array from the
   // start so the first large edge does not change the array's representation mid-stream.
   const tcpSack = packedArray(2 * MAX_SACK_BLOCKS, 0.5).fill(0);
-  return {
+  const view: PacketView = {
     bytes: EMPTY,
     originalLenBytes: 0,
     linkType: -1,
@@ -64,7 +82,7 @@ export function createPacketView(): PacketView {
     ipSrcOffset: -1,
     ipDstOffset: -1,
     ipTtl: -1,
-    ipId: -1,
+    ipId: DOUBLE_FIELD_PRIMER,
     ipProtocol: -1,
     ipDscp: 0,
     ipEcn: 0,
@@ -82,8 +100,8 @@ export function createPacketView(): PacketView {
     srcPort: -1,
     dstPort: -1,
 
-    tcpSeq: 0,
-    tcpAck: 0,
+    tcpSeq: DOUBLE_FIELD_PRIMER,
+    tcpAck: DOUBLE_FIELD_PRIMER,
     tcpFlags: 0,
     tcpWindow: 0,
     tcpHeaderLenBytes: 0,
@@ -95,8 +113,8 @@ export function createPacketView(): PacketView {
     tcpSackCount: 0,
     tcpSack,
     tcpHasTimestamps: false,
-    tcpTsVal: 0,
-    tcpTsEcr: 0,
+    tcpTsVal: DOUBLE_FIELD_PRIMER,
+    tcpTsEcr: DOUBLE_FIELD_PRIMER,
     tcpFastOpen: false,
     tcpOtherOptionCount: 0,
     tcpOtherOptions,
@@ -106,7 +124,7 @@ export function createPacketView(): PacketView {
 
     icmpType: -1,
     icmpCode: -1,
-    icmpMtu: -1,
+    icmpMtu: DOUBLE_FIELD_PRIMER,
     icmpQuote: {
       present: false,
       ipVersion: 0,
@@ -115,7 +133,7 @@ export function createPacketView(): PacketView {
       protocol: -1,
       srcPort: -1,
       dstPort: -1,
-      tcpSeq: -1,
+      tcpSeq: DOUBLE_FIELD_PRIMER,
     },
 
     payloadOffset: -1,
@@ -133,6 +151,14 @@ export function createPacketView(): PacketView {
       detail: "",
     },
   };
+  view.ipId = -1;
+  view.tcpSeq = 0;
+  view.tcpAck = 0;
+  view.tcpTsVal = 0;
+  view.tcpTsEcr = 0;
+  view.icmpMtu = -1;
+  view.icmpQuote.tcpSeq = -1;
+  return view;
 }
 
 /** Clears everything for a new packet. */
@@ -157,7 +183,7 @@ export function resetPacketView(
   view.vxlanVni = -1;
   view.truncated = bytes.length < originalLenBytes;
   view.stop = undefined;
-  resetNetworkLayers(view);
+  if (view.ipVersion !== 0) resetNetworkLayers(view);
 }
 
 /**
@@ -184,28 +210,43 @@ export function resetNetworkLayers(view: PacketView): void {
   view.ipv6ExtCount = 0;
   view.ipChecksum = -1;
 
+  const transport = view.transport;
+  if (transport === "tcp") resetTcp(view);
+  else if (transport === "udp") view.udpLenBytes = 0;
+  else if (transport === "icmp" || transport === "icmpv6") resetIcmp(view);
   view.transport = "none";
   view.l4Offset = -1;
   view.srcPort = -1;
   view.dstPort = -1;
+  view.payloadOffset = -1;
+  view.payloadLenBytes = 0;
+  view.payloadCapturedBytes = 0;
+}
+
+function resetTcp(view: PacketView): void {
   view.tcpSeq = 0;
   view.tcpAck = 0;
   view.tcpFlags = 0;
   view.tcpWindow = 0;
-  view.tcpHeaderLenBytes = 0;
   view.tcpChecksum = 0;
   view.tcpUrgent = 0;
-  view.tcpMss = -1;
-  view.tcpWindowScale = -1;
-  view.tcpSackPermitted = false;
-  view.tcpSackCount = 0;
-  view.tcpHasTimestamps = false;
-  view.tcpTsVal = 0;
-  view.tcpTsEcr = 0;
-  view.tcpFastOpen = false;
-  view.tcpOtherOptionCount = 0;
-  view.tcpOptionsMalformed = false;
-  view.udpLenBytes = 0;
+  // decodeTcp walks options only when the header is longer than its fixed 20 bytes.
+  if (view.tcpHeaderLenBytes > TCP_FIXED_HEADER_BYTES) {
+    view.tcpMss = -1;
+    view.tcpWindowScale = -1;
+    view.tcpSackPermitted = false;
+    view.tcpSackCount = 0;
+    view.tcpHasTimestamps = false;
+    view.tcpTsVal = 0;
+    view.tcpTsEcr = 0;
+    view.tcpFastOpen = false;
+    view.tcpOtherOptionCount = 0;
+    view.tcpOptionsMalformed = false;
+  }
+  view.tcpHeaderLenBytes = 0;
+}
+
+function resetIcmp(view: PacketView): void {
   view.icmpType = -1;
   view.icmpCode = -1;
   view.icmpMtu = -1;
@@ -218,9 +259,6 @@ export function resetNetworkLayers(view: PacketView): void {
   quote.srcPort = -1;
   quote.dstPort = -1;
   quote.tcpSeq = -1;
-  view.payloadOffset = -1;
-  view.payloadLenBytes = 0;
-  view.payloadCapturedBytes = 0;
 }
 
 /**

@@ -29,7 +29,7 @@ const FAST_OPEN_MIN_COOKIE_OPTION_BYTES = 6;
 const FAST_OPEN_MAX_OPTION_BYTES = 18;
 
 /**
- * NOP, NOP, timestamps: the 12 option bytes Linux, the BSDs and Windows put in every segment of a
+ * NOP, NOP, timestamps: the 12 option bytes Linux and the BSDs put in every segment of a
  * connection that negotiated timestamps (the layout RFC 7323 Appendix A suggests), and so the
  * options of nearly every segment. As one big-endian word: NOP, NOP, kind 8, length 10.
  */

@@ -6,8 +6,7 @@ import { existsSync } from "node:fs";
 
 const source = new URL("../src/cli/main.ts", import.meta.url);
 const compiled = new URL("../dist/cli/main.js", import.meta.url);
-const useSource =
-  existsSync(source) && !(process.env.WIREWHY_DIST === "1" && existsSync(compiled));
+const useSource = existsSync(source) && !(process.env.WIREWHY_DIST === "1" && existsSync(compiled));
 if (useSource) {
   const { register } = await import("tsx/esm/api");
   register();

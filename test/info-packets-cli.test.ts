@@ -69,7 +69,7 @@ describe("wirewhy info", () => {
     assert.match(stdout, /EN10MB/);
     assert.match(stdout, /486/);
     assert.match(stdout, /295/); // packets cut by the 200-byte snaplen
-    assert.match(stdout, /^  tcp +486 +100\.0%$/m);
+    assert.match(stdout, /^ {2}tcp +486 +100\.0%$/m);
   });
 
   it("reads standard input, and -c stops early without calling it damage", async () => {

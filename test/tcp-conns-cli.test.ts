@@ -63,9 +63,9 @@ test("conns prints a table with roles, state and resets", async (t) => {
   if (!requireCorpus(t)) return;
   const r = wirewhy("conns", corpusPath("tcp_refuseconnection.pcapng"));
   assert.equal(r.status, 0, r.stderr);
-  assert.match(r.stdout, /^0  192\.168\.100\.138:3372  192\.168\.100\.1:80  REJ +Sr /m);
+  assert.match(r.stdout, /^0 {2}192\.168\.100\.138:3372 {2}192\.168\.100\.1:80 {2}REJ +Sr /m);
   assert.match(r.stdout, /1 by server \(refused\)/);
-  assert.doesNotMatch(r.stdout, /\u001b\[/, "NO_COLOR must give plain text");
+  assert.ok(!r.stdout.includes("\u001b["), "NO_COLOR must give plain text");
 });
 
 test("conns: a bad filter or sort key is a usage error (exit 2)", () => {

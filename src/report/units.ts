@@ -1,7 +1,10 @@
 /** Number formatting shared by the terminal renderers. */
 
+/** One formatter for every count: Number#toLocaleString builds a new one on each call. */
+const GROUPED = new Intl.NumberFormat("en-US");
+
 export function formatCount(n: number): string {
-  return n.toLocaleString("en-US");
+  return GROUPED.format(n);
 }
 
 export function formatBytes(n: number): string {

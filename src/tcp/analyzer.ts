@@ -15,13 +15,13 @@ import { TcpFlag } from "../decode/types.ts";
 import { RETRANSMISSION_CLASSIFIERS, SEGMENT_CLASSIFIERS, segmentShape } from "./analysis/index.ts";
 import { OUT_OF_ORDER_DEFAULT_LIMIT_NS } from "./analysis/out-of-order.ts";
 import { tcpChecksumOk } from "./checksum.ts";
-import { Connection, FlowSide, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
+import { Connection, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
 import type { DirectionState } from "./direction-state.ts";
 import { WindowScale } from "./direction-state.ts";
 import { primeDoubleFields } from "./double-fields.ts";
 import { EndpointState } from "./endpoint-state.ts";
 import { ANY_RETRANSMISSION, AnalysisFlag } from "./flags.ts";
-import { FlowTable, flowHash } from "./flow-table.ts";
+import { FlowSide, FlowTable, flowHash, flowSide } from "./flow-table.ts";
 import { HistoryLetter, isPowerOfTen } from "./history.ts";
 import { classifyReset } from "./resets.ts";
 import { Segment } from "./segment.ts";
@@ -153,7 +153,7 @@ export class TcpAnalyzer {
     const recent = this.recent;
     const side =
       recent !== undefined && recent.id >= 0
-        ? recent.packetSide(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport)
+        ? flowSide(recent, view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport)
         : FlowSide.NONE;
     let conn: Connection | undefined;
     let fromA: boolean;

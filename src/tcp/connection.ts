@@ -10,17 +10,6 @@ import type { FlowKey } from "./flow-table.ts";
 import type { RstRecord } from "./resets.ts";
 import { FLAG_COUNT_KEYS } from "./types.ts";
 
-/** Which way a packet goes on a connection's 4-tuple (Connection.packetSide). */
-export const FlowSide = {
-  /** Not this connection's tuple. */
-  NONE: 0,
-  /** Sent by endpoint A. */
-  FROM_A: 1,
-  /** Sent by endpoint B. */
-  FROM_B: 2,
-} as const;
-export type FlowSideValue = (typeof FlowSide)[keyof typeof FlowSide];
-
 /** How many RSTs are kept with their evidence per connection; later ones are only counted. */
 export const MAX_RESETS_KEPT = 8;
 /** How many SYN send times are kept to report retry intervals. */
@@ -125,52 +114,6 @@ export class Connection implements FlowKey {
     this.hash = hash;
     this.ab = new DirectionState(seriesMaxPoints);
     this.ba = new DirectionState(seriesMaxPoints);
-  }
-
-  /** Whether a packet with these addresses and ports is on this connection's tuple, and which way. */
-  packetSide(
-    ipVersion: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    s3: number,
-    sport: number,
-    d0: number,
-    d1: number,
-    d2: number,
-    d3: number,
-    dport: number,
-  ): FlowSideValue {
-    if (ipVersion !== this.ipVersion) return FlowSide.NONE;
-    if (
-      sport === this.portA &&
-      dport === this.portB &&
-      s0 === this.a0 &&
-      d0 === this.b0 &&
-      s1 === this.a1 &&
-      s2 === this.a2 &&
-      s3 === this.a3 &&
-      d1 === this.b1 &&
-      d2 === this.b2 &&
-      d3 === this.b3
-    ) {
-      return FlowSide.FROM_A;
-    }
-    if (
-      sport === this.portB &&
-      dport === this.portA &&
-      s0 === this.b0 &&
-      d0 === this.a0 &&
-      s1 === this.b1 &&
-      s2 === this.b2 &&
-      s3 === this.b3 &&
-      d1 === this.a1 &&
-      d2 === this.a2 &&
-      d3 === this.a3
-    ) {
-      return FlowSide.FROM_B;
-    }
-    return FlowSide.NONE;
   }
 
   addAnomaly(name: string): void {

@@ -24,6 +24,64 @@ export interface FlowKey {
   hash: number;
 }
 
+/** Which way a packet goes on a key's 4-tuple (flowSide). */
+export const FlowSide = {
+  /** Not this key's tuple. */
+  NONE: 0,
+  /** Sent by endpoint A. */
+  FROM_A: 1,
+  /** Sent by endpoint B. */
+  FROM_B: 2,
+} as const;
+export type FlowSideValue = (typeof FlowSide)[keyof typeof FlowSide];
+
+/** Whether a packet with these addresses and ports is on `key`'s tuple, and which way. */
+export function flowSide(
+  key: FlowKey,
+  ipVersion: number,
+  s0: number,
+  s1: number,
+  s2: number,
+  s3: number,
+  sport: number,
+  d0: number,
+  d1: number,
+  d2: number,
+  d3: number,
+  dport: number,
+): FlowSideValue {
+  if (key.ipVersion !== ipVersion) return FlowSide.NONE;
+  if (
+    key.portA === sport &&
+    key.portB === dport &&
+    key.a0 === s0 &&
+    key.b0 === d0 &&
+    key.a1 === s1 &&
+    key.a2 === s2 &&
+    key.a3 === s3 &&
+    key.b1 === d1 &&
+    key.b2 === d2 &&
+    key.b3 === d3
+  ) {
+    return FlowSide.FROM_A;
+  }
+  if (
+    key.portA === dport &&
+    key.portB === sport &&
+    key.a0 === d0 &&
+    key.b0 === s0 &&
+    key.a1 === d1 &&
+    key.a2 === d2 &&
+    key.a3 === d3 &&
+    key.b1 === s1 &&
+    key.b2 === s2 &&
+    key.b3 === s3
+  ) {
+    return FlowSide.FROM_B;
+  }
+  return FlowSide.NONE;
+}
+
 const INITIAL_SLOTS = 1024;
 /** Grow when more than this share of slots is used; linear probing degrades past ~0.7. */
 const MAX_LOAD = 0.5;
@@ -92,37 +150,11 @@ export class FlowTable<T extends FlowKey> {
       const id = slots[i];
       if (id < 0) return undefined;
       const e = this.entries[id]!;
-      if (e.hash !== hash || e.ipVersion !== ipVersion) continue;
-      if (
-        e.portA === sport &&
-        e.portB === dport &&
-        e.a0 === s0 &&
-        e.a1 === s1 &&
-        e.a2 === s2 &&
-        e.a3 === s3 &&
-        e.b0 === d0 &&
-        e.b1 === d1 &&
-        e.b2 === d2 &&
-        e.b3 === d3
-      ) {
-        this.lastFromA = true;
-        return e;
-      }
-      if (
-        e.portA === dport &&
-        e.portB === sport &&
-        e.a0 === d0 &&
-        e.a1 === d1 &&
-        e.a2 === d2 &&
-        e.a3 === d3 &&
-        e.b0 === s0 &&
-        e.b1 === s1 &&
-        e.b2 === s2 &&
-        e.b3 === s3
-      ) {
-        this.lastFromA = false;
-        return e;
-      }
+      if (e.hash !== hash) continue;
+      const side = flowSide(e, ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport);
+      if (side === FlowSide.NONE) continue;
+      this.lastFromA = side === FlowSide.FROM_A;
+      return e;
     }
   }
 

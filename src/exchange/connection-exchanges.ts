@@ -82,10 +82,6 @@ const MAX_GAPS_KEPT = 64;
 const Framing = { UNDECIDED: 0, PARSERS: 1, TURNS: 2 } as const;
 type FramingValue = (typeof Framing)[keyof typeof Framing];
 
-function readWord(bytes: Uint8Array, o: number): number {
-  return ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
-}
-
 /** One side of an exchange as the builder needs it: bytes and the times of its first/last byte. */
 interface Side {
   bytes: number;
@@ -204,17 +200,8 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     this.reassembler = new StreamReassembler(this);
   }
 
-  /** True when the packet in `view` was sent by this connection's client. */
-  isFromClient(view: PacketView): boolean {
-    const c = this.conn;
-    if (c === undefined) return false;
-    const b = view.bytes;
-    const o = view.ipSrcOffset;
-    let fromA = view.srcPort === c.portA && readWord(b, o) === c.a0;
-    if (fromA && c.ipVersion === 6) {
-      fromA =
-        readWord(b, o + 4) === c.a1 && readWord(b, o + 8) === c.a2 && readWord(b, o + 12) === c.a3;
-    }
+  /** Whether a packet the tcp stage saw from endpoint A (or B) was sent by this client. */
+  isFromClient(fromA: boolean): boolean {
     return fromA === this.clientIsA;
   }
 

@@ -112,7 +112,7 @@ class Pass {
     if (conn !== undefined) {
       state = conn === this.lastConn ? this.lastState : this.stateOf(conn);
       p.connection = conn.stream;
-      p.fromClient = (state as ConnectionExchanges).isFromClient(view);
+      p.fromClient = (state as ConnectionExchanges).isFromClient(this.analyzer.lastFromA);
     } else {
       p.connection = -1;
       p.fromClient = false;

@@ -105,6 +105,8 @@ export class TcpAnalyzer {
   lastConnection: Connection | undefined = undefined;
   /** Duplicate-ACK number of the last packet (0 when not a duplicate ACK). */
   lastDupAckNumber = 0;
+  /** Whether the last TCP packet was sent by its connection's endpoint A (the first sender seen). */
+  lastFromA = false;
 
   constructor(options: TcpAnalyzerOptions = {}) {
     this.seriesMaxPoints = options.seriesMaxPoints ?? 64;
@@ -207,6 +209,7 @@ export class TcpAnalyzer {
       }
     }
     this.lastConnection = conn;
+    this.lastFromA = fromA;
     this.recent = conn;
     conn.packets++;
     conn.lastFrame = record.frame;

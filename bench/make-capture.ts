@@ -16,10 +16,9 @@ import { mkdirSync, statSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
+import { makeLinkRealistic } from "../src/lab/netns.ts";
 
 const TIME_LIMIT_MS = 240_000;
-/** Ethernet's MTU (RFC 894): segments as a NIC would carry them. */
-const ETHERNET_MTU_BYTES = 1500;
 const CONCURRENT_CLIENTS = 8;
 
 export async function makeCapture(out: string, targetBytes: number): Promise<void> {
@@ -100,9 +99,7 @@ export async function makeCaptureInNamespace(out: string, targetBytes: number): 
   const netns = `wwbench${process.pid}`;
   execFileSync("ip", ["netns", "add", netns]);
   try {
-    const inNs = (...argv: string[]) => execFileSync("ip", ["netns", "exec", netns, ...argv]);
-    inNs("ip", "link", "set", "lo", "mtu", String(ETHERNET_MTU_BYTES), "up");
-    inNs("ethtool", "-K", "lo", "tso", "off", "gso", "off", "gro", "off");
+    makeLinkRealistic(netns, "lo");
     const child = spawn(
       "ip",
       [

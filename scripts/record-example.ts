@@ -27,6 +27,7 @@ import http from "node:http";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
+import { makeLinkRealistic } from "../src/lab/netns.ts";
 
 const SERVER_PORT = 8080;
 /** Nothing listens here: the kernel refuses the connection (RST/ACK to the SYN). */
@@ -80,14 +81,10 @@ async function record(out: string, healthy: boolean): Promise<void> {
   const netns = `wwex${process.pid}`;
   const run = (command: string, args: string[]) =>
     execFileSync(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-  const inNs = (command: string, args: string[]) =>
-    run("ip", ["netns", "exec", netns, command, ...args]);
   run("ip", ["netns", "add", netns]);
   let tcpdump: ChildProcess | undefined;
   try {
-    inNs("ip", ["link", "set", "lo", "mtu", "1500"]);
-    inNs("ip", ["link", "set", "lo", "up"]);
-    inNs("ethtool", ["-K", "lo", "tso", "off", "gso", "off", "gro", "off"]);
+    makeLinkRealistic(netns, "lo");
     tcpdump = spawn(
       "timeout",
       [

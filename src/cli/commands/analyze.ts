@@ -25,7 +25,8 @@ export function register(program: Command): void {
       parsePositiveInt,
     )
     .action(async (file: string | undefined, flags: AnalyzeFlags) => {
-      const { analyzeCapture } = await import("../../diagnose/index.ts");
+      // analyze-capture.ts, not index.ts: the index also loads the zod schema (~40 ms).
+      const { analyzeCapture } = await import("../../diagnose/analyze-capture.ts");
       const analysis = await analyzeCapture(captureSource(file, flags), {
         all: flags.all === true,
         ...(flags.slowest !== undefined ? { slowest: flags.slowest } : {}),

@@ -12,7 +12,11 @@
 import type { PacketRecord } from "../capture/types.ts";
 import type { PacketView } from "../decode/types.ts";
 import { TcpFlag } from "../decode/types.ts";
-import { RETRANSMISSION_CLASSIFIERS, SEGMENT_CLASSIFIERS, segmentShape } from "./analysis/index.ts";
+import {
+  RETRANSMISSION_CLASSIFIERS_BY_SHAPE,
+  SEGMENT_CLASSIFIERS_BY_SHAPE,
+  segmentShape,
+} from "./analysis/index.ts";
 import { OUT_OF_ORDER_DEFAULT_LIMIT_NS } from "./analysis/out-of-order.ts";
 import { tcpChecksumOk } from "./checksum.ts";
 import { Connection, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
@@ -265,18 +269,16 @@ export class TcpAnalyzer {
     s.outOfOrderLimitNs = conn.firstRttNs > 0 ? conn.firstRttNs : OUT_OF_ORDER_DEFAULT_LIMIT_NS;
     // A classifier is called only for the shapes it can flag: each call here is megamorphic.
     const shape = segmentShape(lenBytes, notAdvanced);
-    for (let i = 0; i < SEGMENT_CLASSIFIERS.length; i++) {
-      const c = SEGMENT_CLASSIFIERS[i];
-      if ((c.appliesTo & shape) !== 0 && (s.flags & c.skipIf) === 0 && c.classify(s)) {
-        s.flags |= c.flag;
-      }
+    const classifiers = SEGMENT_CLASSIFIERS_BY_SHAPE[shape]!;
+    for (let i = 0; i < classifiers.length; i++) {
+      const c = classifiers[i]!;
+      if ((s.flags & c.skipIf) === 0 && c.classify(s)) s.flags |= c.flag;
     }
     if (lenBytes > 0 || tcpFlags & SYN_FIN) {
-      for (let i = 0; i < RETRANSMISSION_CLASSIFIERS.length; i++) {
-        const c = RETRANSMISSION_CLASSIFIERS[i];
-        if ((c.appliesTo & shape) !== 0 && (s.flags & c.skipIf) === 0 && c.classify(s)) {
-          s.flags |= c.flag;
-        }
+      const retransmissions = RETRANSMISSION_CLASSIFIERS_BY_SHAPE[shape]!;
+      for (let i = 0; i < retransmissions.length; i++) {
+        const c = retransmissions[i]!;
+        if ((s.flags & c.skipIf) === 0 && c.classify(s)) s.flags |= c.flag;
       }
     }
     flags = s.flags;

@@ -15,20 +15,30 @@ const EMPTY = new Uint8Array(0);
  */
 const DOUBLE_FIELD_PRIMER = 0.5;
 
+/** The reused record: its fields are set by the parsers, its dataView made only when read. */
+class ReusedPacketRecord implements PacketRecord {
+  frame = 0;
+  bytes: Uint8Array = EMPTY;
+  dataOffset = 0;
+  capturedLenBytes = 0;
+  originalLenBytes = 0;
+  tsSec = DOUBLE_FIELD_PRIMER;
+  tsNsec = 0;
+  hasTimestamp = true;
+  interfaceIndex = 0;
+  linkType = 0;
+  fileOffset = DOUBLE_FIELD_PRIMER;
+  direction: "inbound" | "outbound" | undefined = undefined;
+  comments: string[] | undefined = undefined;
+
+  get dataView(): Uint8Array {
+    const b = this.bytes;
+    return new Uint8Array(b.buffer, b.byteOffset + this.dataOffset, this.capturedLenBytes);
+  }
+}
+
 export function createPacketRecord(): PacketRecord {
-  const record: PacketRecord = {
-    frame: 0,
-    dataView: EMPTY,
-    originalLenBytes: 0,
-    tsSec: DOUBLE_FIELD_PRIMER,
-    tsNsec: 0,
-    hasTimestamp: true,
-    interfaceIndex: 0,
-    linkType: 0,
-    fileOffset: DOUBLE_FIELD_PRIMER,
-    direction: undefined,
-    comments: undefined,
-  };
+  const record = new ReusedPacketRecord();
   record.tsSec = 0;
   record.fileOffset = 0;
   return record;

@@ -207,10 +207,6 @@ export class PcapParser implements RecordParser {
     const units = this.unitsPerSec;
     const nsecPerUnit = this.nsecPerUnit;
     const snapLen = this.snapLenBytes;
-    // Each record's bytes as a view made straight on the buffer's memory: about half the cost of
-    // buf.subarray, which first looks up which class to construct.
-    const bytes = buf.buffer;
-    const byteOffset = buf.byteOffset;
     this.neededBytes = 0;
     for (;;) {
       if (end - pos < PCAP_RECORD_HEADER_BYTES) {
@@ -246,7 +242,9 @@ export class PcapParser implements RecordParser {
       record.tsSec = sec;
       record.tsNsec = fraction * nsecPerUnit;
       record.originalLenBytes = view.getUint32(pos + 12, le);
-      record.dataView = new Uint8Array(bytes, byteOffset + pos + PCAP_RECORD_HEADER_BYTES, caplen);
+      record.bytes = buf;
+      record.dataOffset = pos + PCAP_RECORD_HEADER_BYTES;
+      record.capturedLenBytes = caplen;
       record.fileOffset = base + pos;
       this.lastSec = sec;
       pos = next;

@@ -327,7 +327,9 @@ export class PcapngParser implements RecordParser {
     record.linkType = this.ifLinkType[g];
     record.originalLenBytes = view.getUint32(pos + 24, le);
     const dataStart = pos + EPB_DATA_OFFSET;
-    record.dataView = new Uint8Array(buf.buffer, buf.byteOffset + dataStart, caplen);
+    record.bytes = buf;
+    record.dataOffset = dataStart;
+    record.capturedLenBytes = caplen;
     record.fileOffset = base + pos;
     record.direction = undefined;
     record.comments = undefined;
@@ -397,7 +399,9 @@ export class PcapngParser implements RecordParser {
     record.interfaceIndex = g;
     record.linkType = this.ifLinkType[g];
     record.originalLenBytes = original;
-    record.dataView = new Uint8Array(buf.buffer, buf.byteOffset + pos + SPB_DATA_OFFSET, caplen);
+    record.bytes = buf;
+    record.dataOffset = pos + SPB_DATA_OFFSET;
+    record.capturedLenBytes = caplen;
     record.fileOffset = base + pos;
     record.direction = undefined;
     record.comments = undefined;

@@ -1,9 +1,9 @@
 /**
  * Types of the capture stage: what a capture file holds before any packet is decoded.
  *
- * Readers deliver one PacketRecord at a time through a callback. The record object and its
- * `dataView` are reused for the next packet (gopacket's ZeroCopyReadPacketData): copy out what
- * you keep.
+ * Readers deliver one PacketRecord at a time through a callback. The record object and the
+ * buffer its bytes lie in are reused for the next packet (gopacket's ZeroCopyReadPacketData):
+ * copy out what you keep.
  */
 
 export type CaptureFormat = "pcap" | "pcapng";
@@ -14,8 +14,17 @@ export type ByteOrder = "little" | "big";
 export interface PacketRecord {
   /** 1-based frame number, as Wireshark numbers frames. */
   frame: number;
-  /** The captured bytes: a view into the reader's buffer, valid only during the callback. */
-  dataView: Uint8Array;
+  /**
+   * The captured bytes: a view into the reader's buffer, valid only during the callback. Made
+   * when asked for; the analysis reads `bytes` at `dataOffset` instead (decodeRecord), which
+   * costs no allocation per packet.
+   */
+  readonly dataView: Uint8Array;
+  /** The reader's buffer the captured bytes lie in: bytes[dataOffset, dataOffset + capturedLenBytes). */
+  bytes: Uint8Array;
+  dataOffset: number;
+  /** Bytes captured (pcap incl_len, pcapng captured packet length). */
+  capturedLenBytes: number;
   /** Length of the packet on the wire (pcap orig_len, pcapng original packet length). */
   originalLenBytes: number;
   /** Whole seconds since the Unix epoch (if_tsoffset already applied). */

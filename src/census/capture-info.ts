@@ -7,7 +7,7 @@
 import { readCapture } from "../capture/index.ts";
 import { linkTypeName } from "../capture/linktypes.ts";
 import type { CaptureMeta, PacketRecord } from "../capture/types.ts";
-import { createPacketView, decodePacket } from "../decode/index.ts";
+import { createPacketView, decodeRecord } from "../decode/index.ts";
 import type { PacketView } from "../decode/types.ts";
 import type { CaptureInfo, InterfaceInfo, TimestampInfo } from "./types.ts";
 
@@ -95,15 +95,14 @@ export class Census {
   private maxNsec = 0;
 
   add(record: PacketRecord): void {
-    const bytes = record.dataView;
     this.packets++;
-    this.capturedBytes += bytes.length;
+    this.capturedBytes += record.capturedLenBytes;
     this.wireBytes += record.originalLenBytes;
     this.perInterface[record.interfaceIndex] = (this.perInterface[record.interfaceIndex] ?? 0) + 1;
     // Simple Packet Blocks carry no timestamp: they take no part in first, last or ordering.
     if (record.hasTimestamp) this.addTime(record.tsSec, record.tsNsec);
 
-    const v = decodePacket(record.linkType, bytes, record.originalLenBytes, this.view);
+    const v = decodeRecord(record, this.view);
     if (v.truncated) this.truncated++;
     this.count(v, record.linkType);
   }

@@ -24,7 +24,7 @@ const AF_INET6_DARWIN = 30;
 export function decodeBsdLoopback(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
-  if (start + BSD_LOOPBACK_HEADER_BYTES > b.length) {
+  if (start + BSD_LOOPBACK_HEADER_BYTES > view.capturedEndOffset) {
     stopShortHeader(
       view,
       "null",

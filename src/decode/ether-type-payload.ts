@@ -41,7 +41,7 @@ export function decodeEtherTypePayload(view: PacketView, cursor: DecodeCursor): 
   let tags = 0;
   const recordTags = view.tunnelCount === 0;
   while (isVlanTpid(type)) {
-    if (offset + VLAN_TAG_BYTES > b.length) {
+    if (offset + VLAN_TAG_BYTES > view.capturedEndOffset) {
       view.etherType = type;
       stopShortHeader(view, "vlan", offset, VLAN_TAG_BYTES, end, "VLAN tag");
       return;
@@ -54,7 +54,7 @@ export function decodeEtherTypePayload(view: PacketView, cursor: DecodeCursor): 
         "malformed",
         offset,
         0,
-        b.length - offset,
+        view.capturedEndOffset - offset,
         "more than 8 VLAN tags",
       );
       return;
@@ -66,7 +66,7 @@ export function decodeEtherTypePayload(view: PacketView, cursor: DecodeCursor): 
   }
   if (type <= ETHERNET_MAX_LENGTH_FIELD) {
     // An 802.3 length: an 802.2 LLC header follows.
-    if (offset + LLC_BYTES > b.length) {
+    if (offset + LLC_BYTES > view.capturedEndOffset) {
       view.etherType = -1;
       stopShortHeader(view, "llc", offset, LLC_BYTES, end, "802.2 LLC header");
       return;
@@ -80,7 +80,7 @@ export function decodeEtherTypePayload(view: PacketView, cursor: DecodeCursor): 
       view.etherType = -1;
       return;
     }
-    if (offset + LLC_BYTES + SNAP_BYTES > b.length) {
+    if (offset + LLC_BYTES + SNAP_BYTES > view.capturedEndOffset) {
       view.etherType = -1;
       stopShortHeader(view, "snap", offset + LLC_BYTES, SNAP_BYTES, end, "SNAP header");
       return;

@@ -15,7 +15,7 @@ export const ETHERNET_HEADER_BYTES = 14;
 export function decodeEthernet(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
-  if (start + ETHERNET_HEADER_BYTES > b.length) {
+  if (start + ETHERNET_HEADER_BYTES > view.capturedEndOffset) {
     stopShortHeader(
       view,
       "ethernet",

@@ -26,7 +26,7 @@ export function decodeGre(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
   const end = cursor.endBytes;
-  if (start + GRE_MIN_HEADER_BYTES > b.length || start + GRE_MIN_HEADER_BYTES > end) {
+  if (start + GRE_MIN_HEADER_BYTES > view.capturedEndOffset || start + GRE_MIN_HEADER_BYTES > end) {
     stopShortHeader(view, "gre", start, GRE_MIN_HEADER_BYTES, end, "GRE header");
     return;
   }
@@ -36,15 +36,7 @@ export function decodeGre(view: PacketView, cursor: DecodeCursor): void {
   let headerLen = GRE_MIN_HEADER_BYTES;
   if (version === 0) {
     if (flags & GRE_FLAG_ROUTING) {
-      stopDecoding(
-        view,
-        "gre",
-        "unsupported",
-        start,
-        0,
-        b.length - start,
-        "RFC 1701 source routing",
-      );
+      stopWholeHeader(view, "unsupported", start, "RFC 1701 source routing");
       return;
     }
     if (flags & GRE_FLAG_CHECKSUM) headerLen += 4;
@@ -52,25 +44,17 @@ export function decodeGre(view: PacketView, cursor: DecodeCursor): void {
     if (flags & GRE_FLAG_SEQUENCE) headerLen += 4;
   } else if (version === 1) {
     if ((flags & GRE_FLAG_KEY) === 0 || protocol !== EtherType.PPP) {
-      stopDecoding(
-        view,
-        "gre",
-        "malformed",
-        start,
-        0,
-        b.length - start,
-        "enhanced GRE without key or PPP",
-      );
+      stopWholeHeader(view, "malformed", start, "enhanced GRE without key or PPP");
       return;
     }
     headerLen += 4;
     if (flags & GRE_FLAG_SEQUENCE) headerLen += 4;
     if (flags & GRE_FLAG_ACK) headerLen += 4;
   } else {
-    stopDecoding(view, "gre", "unsupported", start, 0, b.length - start, "GRE version above 1");
+    stopWholeHeader(view, "unsupported", start, "GRE version above 1");
     return;
   }
-  if (start + headerLen > b.length || start + headerLen > end) {
+  if (start + headerLen > view.capturedEndOffset || start + headerLen > end) {
     stopShortHeader(view, "gre", start, headerLen, end, "GRE optional fields");
     return;
   }
@@ -96,10 +80,20 @@ export function decodeGre(view: PacketView, cursor: DecodeCursor): void {
         "unsupported",
         start + headerLen,
         0,
-        b.length - start - headerLen,
+        view.capturedEndOffset - start - headerLen,
         "ERSPAN mirror payload",
       );
       return;
   }
   // Any other payload type (MPLS, WCCP, NSH...): the GRE header was read, nothing more to do.
+}
+
+/** GRE that is not decoded further: the stop covers everything captured from its header on. */
+function stopWholeHeader(
+  view: PacketView,
+  reason: "malformed" | "unsupported",
+  start: number,
+  detail: string,
+): void {
+  stopDecoding(view, "gre", reason, start, 0, view.capturedEndOffset - start, detail);
 }

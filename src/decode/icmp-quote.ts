@@ -23,7 +23,7 @@ export function decodeIcmpQuote(
   version: 4 | 6,
 ): void {
   const b = view.bytes;
-  const limit = Math.min(end, b.length);
+  const limit = Math.min(end, view.capturedEndOffset);
   const quote = view.icmpQuote;
   let protocol: number;
   let t: number;

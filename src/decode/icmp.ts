@@ -41,7 +41,7 @@ export function decodeIcmp(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
   const end = cursor.endBytes;
-  if (start + ICMP_HEADER_BYTES > b.length || start + ICMP_HEADER_BYTES > end) {
+  if (start + ICMP_HEADER_BYTES > view.capturedEndOffset || start + ICMP_HEADER_BYTES > end) {
     stopShortHeader(view, "icmp", start, ICMP_HEADER_BYTES, end, "ICMP header");
     return;
   }

@@ -27,7 +27,7 @@ export function decodeIcmpv6(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
   const end = cursor.endBytes;
-  if (start + ICMPV6_HEADER_BYTES > b.length || start + ICMPV6_HEADER_BYTES > end) {
+  if (start + ICMPV6_HEADER_BYTES > view.capturedEndOffset || start + ICMPV6_HEADER_BYTES > end) {
     stopShortHeader(view, "icmpv6", start, ICMPV6_HEADER_BYTES, end, "ICMPv6 header");
     return;
   }

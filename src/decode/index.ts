@@ -3,6 +3,7 @@
  * allocating nothing. The loop below is the only place that knows the order of the layers; each
  * decoder reads where its layer starts from the cursor and says which layer comes next.
  */
+import type { PacketRecord } from "../capture/types.ts";
 import { decodeBsdLoopback } from "./bsd-loopback.ts";
 import { type DecodeCursor, decodeCursor, Layer, type LayerId } from "./cursor.ts";
 import { decodeEtherTypePayload } from "./ether-type-payload.ts";
@@ -59,14 +60,49 @@ export function decodePacket(
   originalLenBytes: number,
   view: PacketView,
 ): PacketView {
-  resetPacketView(view, linkType, bytes, originalLenBytes);
+  return decodeBytes(linkType, bytes, 0, bytes.length, originalLenBytes, view);
+}
+
+/**
+ * Decodes a record where it lies in the reader's buffer (PacketRecord.bytes at dataOffset), so
+ * that no view of the packet is made: the hot path of every analysis. View offsets then index
+ * the buffer (view.packetOffset is where the packet starts).
+ */
+export function decodeRecord(record: PacketRecord, view: PacketView): PacketView {
+  return decodeBytes(
+    record.linkType,
+    record.bytes,
+    record.dataOffset,
+    record.capturedLenBytes,
+    record.originalLenBytes,
+    view,
+  );
+}
+
+function decodeBytes(
+  linkType: number,
+  bytes: Uint8Array,
+  startOffset: number,
+  capturedLenBytes: number,
+  originalLenBytes: number,
+  view: PacketView,
+): PacketView {
+  resetPacketView(view, linkType, bytes, startOffset, capturedLenBytes, originalLenBytes);
   const cursor = decodeCursor;
-  cursor.offsetBytes = 0;
-  cursor.endBytes = Math.max(originalLenBytes, bytes.length);
+  cursor.offsetBytes = startOffset;
+  cursor.endBytes = startOffset + Math.max(originalLenBytes, capturedLenBytes);
   cursor.next = firstLayer(linkType);
   view.link = linkKind(cursor.next);
   if (cursor.next === Layer.DONE) {
-    stopDecoding(view, "link", "unsupported", 0, 0, bytes.length, "link type not decoded");
+    stopDecoding(
+      view,
+      "link",
+      "unsupported",
+      startOffset,
+      0,
+      capturedLenBytes,
+      "link type not decoded",
+    );
     return view;
   }
   for (let steps = 0; cursor.next !== Layer.DONE; steps++) {

@@ -20,7 +20,7 @@ export function dispatchIpPayload(
   wireEnd: number,
   laterFragment: boolean,
 ): void {
-  view.l4Offset = l4 <= view.bytes.length ? l4 : -1;
+  view.l4Offset = l4 <= view.capturedEndOffset ? l4 : -1;
   setPayload(view, l4, wireEnd);
   if (laterFragment || protocol === IpProtocol.IPV6_NO_NEXT) {
     // A later fragment holds no transport header (RFC 791, RFC 8200 §4.5); 59 means nothing follows.

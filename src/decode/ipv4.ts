@@ -22,7 +22,7 @@ export function decodeIpv4(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
   const containerEnd = cursor.endBytes;
-  if (start + IPV4_MIN_HEADER_BYTES > b.length) {
+  if (start + IPV4_MIN_HEADER_BYTES > view.capturedEndOffset) {
     stopShortHeader(view, "ipv4", start, IPV4_MIN_HEADER_BYTES, containerEnd, "IPv4 header");
     return;
   }
@@ -33,7 +33,7 @@ export function decodeIpv4(view: PacketView, cursor: DecodeCursor): void {
       "malformed",
       start,
       IPV4_MIN_HEADER_BYTES,
-      b.length - start,
+      view.capturedEndOffset - start,
       "version is not 4",
     );
     return;
@@ -81,7 +81,7 @@ export function decodeIpv4(view: PacketView, cursor: DecodeCursor): void {
   view.ipDstOffset = start + 16;
   view.ipv4OptionsLenBytes = headerLen - IPV4_MIN_HEADER_BYTES;
 
-  if (start + headerLen > b.length) {
+  if (start + headerLen > view.capturedEndOffset) {
     stopShortHeader(view, "ipv4", start, headerLen, containerEnd, "IPv4 options");
     return;
   }

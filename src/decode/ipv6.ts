@@ -46,7 +46,7 @@ export function decodeIpv6(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
   const containerEnd = cursor.endBytes;
-  if (start + IPV6_HEADER_BYTES > b.length) {
+  if (start + IPV6_HEADER_BYTES > view.capturedEndOffset) {
     stopShortHeader(view, "ipv6", start, IPV6_HEADER_BYTES, containerEnd, "IPv6 header");
     return;
   }
@@ -57,7 +57,7 @@ export function decodeIpv6(view: PacketView, cursor: DecodeCursor): void {
       "malformed",
       start,
       IPV6_HEADER_BYTES,
-      b.length - start,
+      view.capturedEndOffset - start,
       "version is not 6",
     );
     return;
@@ -89,17 +89,17 @@ export function decodeIpv6(view: PacketView, cursor: DecodeCursor): void {
         "malformed",
         offset,
         0,
-        b.length - offset,
+        view.capturedEndOffset - offset,
         "more than 16 extension headers",
       );
       return;
     }
-    if (offset + 2 > b.length || offset + 2 > wireEnd) {
+    if (offset + 2 > view.capturedEndOffset || offset + 2 > wireEnd) {
       stopShortHeader(view, "ipv6", offset, 2, wireEnd, "IPv6 extension header");
       return;
     }
     const extLen = ipv6ExtensionLenBytes(b, offset, nextHeader);
-    if (offset + extLen > b.length || offset + extLen > wireEnd) {
+    if (offset + extLen > view.capturedEndOffset || offset + extLen > wireEnd) {
       stopShortHeader(view, "ipv6", offset, extLen, wireEnd, "IPv6 extension header");
       return;
     }

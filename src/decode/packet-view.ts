@@ -58,6 +58,8 @@ export function createPacketView(): PacketView {
   const tcpSack = packedArray(2 * MAX_SACK_BLOCKS, 0.5).fill(0);
   const view: PacketView = {
     bytes: EMPTY,
+    packetOffset: 0,
+    capturedEndOffset: 0,
     originalLenBytes: 0,
     linkType: -1,
 
@@ -166,9 +168,13 @@ export function resetPacketView(
   view: PacketView,
   linkType: number,
   bytes: Uint8Array,
+  startOffset: number,
+  capturedLenBytes: number,
   originalLenBytes: number,
 ): void {
   view.bytes = bytes;
+  view.packetOffset = startOffset;
+  view.capturedEndOffset = startOffset + capturedLenBytes;
   view.originalLenBytes = originalLenBytes;
   view.linkType = linkType;
   view.link = "unsupported";
@@ -181,7 +187,7 @@ export function resetPacketView(
   view.pppProtocol = -1;
   view.tunnelCount = 0;
   view.vxlanVni = -1;
-  view.truncated = bytes.length < originalLenBytes;
+  view.truncated = capturedLenBytes < originalLenBytes;
   view.stop = undefined;
   if (view.ipVersion !== 0) resetNetworkLayers(view);
 }
@@ -267,7 +273,7 @@ function resetIcmp(view: PacketView): void {
  * frames to 60 bytes); payloadOffset is -1 when the payload starts beyond the captured bytes.
  */
 export function setPayload(view: PacketView, startBytes: number, wireEndBytes: number): void {
-  const captured = view.bytes.length;
+  const captured = view.capturedEndOffset;
   view.payloadOffset = startBytes <= captured ? startBytes : -1;
   view.payloadLenBytes = wireEndBytes > startBytes ? wireEndBytes - startBytes : 0;
   const capturedEnd = Math.min(wireEndBytes, captured);

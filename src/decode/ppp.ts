@@ -20,13 +20,13 @@ export function decodePpp(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   let offset = cursor.offsetBytes;
   if (
-    offset + 2 <= b.length &&
+    offset + 2 <= view.capturedEndOffset &&
     b[offset] === PPP_ADDRESS_ALL_STATIONS &&
     b[offset + 1] === PPP_CONTROL_UI
   ) {
     offset += 2;
   }
-  if (offset + 1 > b.length) {
+  if (offset + 1 > view.capturedEndOffset) {
     stopShortHeader(view, "ppp", offset, 1, cursor.endBytes, "PPP protocol field");
     return;
   }
@@ -35,7 +35,7 @@ export function decodePpp(view: PacketView, cursor: DecodeCursor): void {
     protocol = b[offset];
     offset += 1;
   } else {
-    if (offset + 2 > b.length) {
+    if (offset + 2 > view.capturedEndOffset) {
       stopShortHeader(view, "ppp", offset, 2, cursor.endBytes, "PPP protocol field");
       return;
     }

@@ -16,7 +16,7 @@ export function decodeRawIp(
 ): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
-  if (start + 1 > b.length) {
+  if (start + 1 > view.capturedEndOffset) {
     stopShortHeader(view, "raw", start, 1, cursor.endBytes, "IP version byte");
     return;
   }
@@ -32,7 +32,7 @@ export function decodeRawIp(
     "malformed",
     start,
     1,
-    b.length - start,
+    view.capturedEndOffset - start,
     expectedVersion === 0
       ? "IP version is neither 4 nor 6"
       : "IP version differs from the link type's",

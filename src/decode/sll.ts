@@ -21,7 +21,7 @@ const ETH_P_802_2 = 0x0004;
 export function decodeSll(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
-  if (start + SLL_HEADER_BYTES > b.length) {
+  if (start + SLL_HEADER_BYTES > view.capturedEndOffset) {
     stopShortHeader(view, "sll", start, SLL_HEADER_BYTES, cursor.endBytes, "Linux cooked header");
     return;
   }

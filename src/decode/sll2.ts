@@ -17,7 +17,7 @@ export const SLL2_HEADER_BYTES = 20;
 export function decodeSll2(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
-  if (start + SLL2_HEADER_BYTES > b.length) {
+  if (start + SLL2_HEADER_BYTES > view.capturedEndOffset) {
     stopShortHeader(
       view,
       "sll2",

@@ -16,7 +16,8 @@ export function stopDecoding(
   const stop = view.stopStorage;
   stop.layer = layer;
   stop.reason = reason;
-  stop.offsetBytes = offsetBytes;
+  // Reported within the packet (view offsets index `bytes`, which may hold more than it).
+  stop.offsetBytes = offsetBytes - view.packetOffset;
   stop.neededBytes = neededBytes;
   stop.availableBytes = Math.max(availableBytes, 0);
   stop.detail = detail;
@@ -47,7 +48,7 @@ export function stopShortHeader(
       detail,
     );
   } else {
-    const available = view.bytes.length - offsetBytes;
+    const available = view.capturedEndOffset - offsetBytes;
     stopDecoding(view, layer, "truncated", offsetBytes, neededBytes, available, detail);
   }
 }

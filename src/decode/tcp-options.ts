@@ -39,7 +39,7 @@ const NOP_NOP_TIMESTAMPS_BYTES = 12;
 /** Walks the options between `start` and `headerEnd` (the data offset), within the captured bytes. */
 export function decodeTcpOptions(view: PacketView, start: number, headerEnd: number): void {
   const b = view.bytes;
-  const captured = b.length;
+  const captured = view.capturedEndOffset;
   if (
     headerEnd - start === NOP_NOP_TIMESTAMPS_BYTES &&
     headerEnd <= captured &&

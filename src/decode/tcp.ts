@@ -16,7 +16,7 @@ export function decodeTcp(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
   const end = cursor.endBytes;
-  if (start + TCP_MIN_HEADER_BYTES > b.length || start + TCP_MIN_HEADER_BYTES > end) {
+  if (start + TCP_MIN_HEADER_BYTES > view.capturedEndOffset || start + TCP_MIN_HEADER_BYTES > end) {
     stopShortHeader(view, "tcp", start, TCP_MIN_HEADER_BYTES, end, "TCP header");
     return;
   }
@@ -67,7 +67,15 @@ export function decodeTcp(view: PacketView, cursor: DecodeCursor): void {
     decodeTcpOptions(view, start + TCP_MIN_HEADER_BYTES, headerEnd);
   }
   setPayload(view, headerEnd, end);
-  if (headerEnd > b.length) {
-    stopDecoding(view, "tcp", "truncated", start, headerLen, b.length - start, "TCP options");
+  if (headerEnd > view.capturedEndOffset) {
+    stopDecoding(
+      view,
+      "tcp",
+      "truncated",
+      start,
+      headerLen,
+      view.capturedEndOffset - start,
+      "TCP options",
+    );
   }
 }

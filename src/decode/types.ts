@@ -53,7 +53,14 @@ export interface IcmpQuote {
 
 export interface PacketView {
   // ── input ──
+  /**
+   * The bytes the packet lies in: the packet itself, or the reader's whole buffer (decodeRecord
+   * makes no view per packet). The packet is bytes[packetOffset, capturedEndOffset), and every
+   * other *Offset field below indexes `bytes`, not the packet.
+   */
   bytes: Uint8Array;
+  packetOffset: number;
+  capturedEndOffset: number;
   originalLenBytes: number;
   linkType: number;
 

@@ -17,7 +17,7 @@ export function decodeUdp(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
   const ipEnd = cursor.endBytes;
-  if (start + UDP_HEADER_BYTES > b.length || start + UDP_HEADER_BYTES > ipEnd) {
+  if (start + UDP_HEADER_BYTES > view.capturedEndOffset || start + UDP_HEADER_BYTES > ipEnd) {
     stopShortHeader(view, "udp", start, UDP_HEADER_BYTES, ipEnd, "UDP header");
     return;
   }
@@ -36,7 +36,10 @@ export function decodeUdp(view: PacketView, cursor: DecodeCursor): void {
     return;
   }
   // Only a whole datagram can hold a tunnel: a first fragment's payload stops mid-way.
-  if (!view.ipMoreFragments && looksLikeVxlan(b, view.dstPort, payloadStart, datagramEnd)) {
+  if (
+    !view.ipMoreFragments &&
+    looksLikeVxlan(b, view.capturedEndOffset, view.dstPort, payloadStart, datagramEnd)
+  ) {
     cursor.offsetBytes = payloadStart;
     cursor.endBytes = datagramEnd;
     cursor.next = Layer.VXLAN;

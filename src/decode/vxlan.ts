@@ -18,6 +18,7 @@ const VXLAN_FLAG_VNI_VALID = 0x08;
 /** True when a UDP datagram to `dstPort` whose payload starts at `offset` should be read as VXLAN. */
 export function looksLikeVxlan(
   b: Uint8Array,
+  capturedEndOffset: number,
   dstPort: number,
   offset: number,
   end: number,
@@ -25,7 +26,7 @@ export function looksLikeVxlan(
   return (
     (dstPort === VXLAN_PORT || dstPort === VXLAN_LINUX_LEGACY_PORT) &&
     offset + VXLAN_HEADER_BYTES <= end &&
-    offset < b.length &&
+    offset < capturedEndOffset &&
     (b[offset] & VXLAN_FLAG_VNI_VALID) !== 0
   );
 }
@@ -33,7 +34,7 @@ export function looksLikeVxlan(
 export function decodeVxlan(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
-  if (start + VXLAN_HEADER_BYTES > b.length) {
+  if (start + VXLAN_HEADER_BYTES > view.capturedEndOffset) {
     stopShortHeader(view, "vxlan", start, VXLAN_HEADER_BYTES, cursor.endBytes, "VXLAN header");
     return;
   }

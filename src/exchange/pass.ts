@@ -9,7 +9,7 @@
  */
 import { readCapture } from "../capture/index.ts";
 import type { CaptureMeta, PacketRecord } from "../capture/types.ts";
-import { createPacketView, decodePacket, formatIp } from "../decode/index.ts";
+import { createPacketView, decodeRecord, formatIp } from "../decode/index.ts";
 import { DnsTracker } from "../proto/dns/dns-tracker.ts";
 import { TcpAnalyzer } from "../tcp/analyzer.ts";
 import type { Connection } from "../tcp/connection.ts";
@@ -100,7 +100,7 @@ class Pass {
     }
     const timeMs = (record.tsSec - this.firstSec) * 1000 + (record.tsNsec - this.firstNsec) / 1e6;
     const view = this.view;
-    decodePacket(record.linkType, record.dataView, record.originalLenBytes, view);
+    decodeRecord(record, view);
     const flags = this.analyzer.onPacket(record, view);
     const conn = this.analyzer.lastConnection;
     const p = this.packet;

@@ -5,7 +5,7 @@
  * analysis pipeline itself never does this.
  */
 import { readCapture } from "../capture/index.ts";
-import { createPacketView, decodePacket } from "../decode/index.ts";
+import { createPacketView, decodeRecord } from "../decode/index.ts";
 
 export interface LabPacket {
   /** 1-based, as Wireshark numbers frames. */
@@ -40,7 +40,7 @@ export async function readLabPackets(path: string): Promise<LabPacket[]> {
   const view = createPacketView();
   let firstNs: bigint | undefined;
   await readCapture(path, (record) => {
-    decodePacket(record.linkType, record.dataView, record.originalLenBytes, view);
+    decodeRecord(record, view);
     const tsNs = BigInt(record.tsSec) * 1_000_000_000n + BigInt(record.tsNsec);
     firstNs ??= tsNs;
     const transport =

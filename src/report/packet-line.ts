@@ -116,7 +116,7 @@ export function describePacketJson(record: PacketRecord, v: PacketView, timeSec:
     ts: `${record.tsSec}.${String(record.tsNsec).padStart(9, "0")}`,
     interface: record.interfaceIndex,
     lenBytes: record.originalLenBytes,
-    capturedBytes: record.dataView.length,
+    capturedBytes: record.capturedLenBytes,
     link: v.link,
   };
   if (v.macSrcOffset >= 0) {

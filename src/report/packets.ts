@@ -1,7 +1,7 @@
 /** `wirewhy packets`: every packet of a capture as a line of text or an NDJSON object. */
 import { readCapture } from "../capture/index.ts";
 import type { CaptureMeta } from "../capture/types.ts";
-import { createPacketView, decodePacket } from "../decode/index.ts";
+import { createPacketView, decodeRecord } from "../decode/index.ts";
 import { TcpAnalyzer } from "../tcp/analyzer.ts";
 import { analysisFlagNames } from "../tcp/flags.ts";
 import type { LineWriter } from "./output.ts";
@@ -33,7 +33,7 @@ export async function writePackets(
         refNsec = record.tsNsec;
         digits = m.interfaces.some((i) => i.tsUnitsPerSec > 1e6) ? 9 : 6;
       }
-      decodePacket(record.linkType, record.dataView, record.originalLenBytes, view);
+      decodeRecord(record, view);
       const flags = tcp.onPacket(record, view);
       const time = relativeTime(record, refSec, refNsec, digits);
       if (options.json) {

@@ -223,7 +223,8 @@ export class TcpAnalyzer {
     const rev = fromA ? conn.ba : conn.ab;
     // tshark clamps a datagram whose IP length claims more than the frame held on the wire
     // ("IPv4 total length exceeds packet length") to the frame; so do we.
-    const wireAfterHeader = view.originalLenBytes - view.l4Offset - view.tcpHeaderLenBytes;
+    const wireAfterHeader =
+      view.originalLenBytes - (view.l4Offset - view.packetOffset) - view.tcpHeaderLenBytes;
     const lenBytes =
       view.payloadLenBytes <= wireAfterHeader ? view.payloadLenBytes : Math.max(0, wireAfterHeader);
     const ack = view.tcpAck >>> 0;

@@ -11,7 +11,7 @@ export function tcpChecksumOk(view: PacketView): boolean | undefined {
   if (view.truncated || view.ipIsFragment) return undefined;
   const tcpLen = view.tcpHeaderLenBytes + view.payloadLenBytes;
   const bytes = view.bytes;
-  if (view.l4Offset + tcpLen > bytes.length || tcpLen < 20) return undefined;
+  if (view.l4Offset + tcpLen > view.capturedEndOffset || tcpLen < 20) return undefined;
   let sum = 0;
   const addrLen = view.ipVersion === 4 ? 4 : 16;
   for (let i = 0; i < addrLen; i += 2) {

@@ -3,7 +3,7 @@
  *
  *   const analyzer = createTcpAnalyzer();
  *   await readCapture(file, (record) => {
- *     decodePacket(record.linkType, record.dataView, record.originalLenBytes, view);
+ *     decodeRecord(record, view);
  *     const flags = analyzer.onPacket(record, view); // AnalysisFlag bits of this packet
  *   });
  *   const { connections, totals } = analyzer.finish();
@@ -12,7 +12,7 @@
  */
 import { readCapture } from "../capture/index.ts";
 import type { CaptureMeta } from "../capture/types.ts";
-import { createPacketView, decodePacket } from "../decode/index.ts";
+import { createPacketView, decodeRecord } from "../decode/index.ts";
 import { TcpAnalyzer } from "./analyzer.ts";
 import type { ConnectionsResult, TcpAnalyzerOptions } from "./types.ts";
 
@@ -53,7 +53,7 @@ export async function analyzeConnections(
   const capture = await readCapture(
     source,
     (record) => {
-      decodePacket(record.linkType, record.dataView, record.originalLenBytes, view);
+      decodeRecord(record, view);
       analyzer.onPacket(record, view);
     },
     options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {},

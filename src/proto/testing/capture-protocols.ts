@@ -5,7 +5,7 @@
  * the parsers are tested on real captures without depending on src/tcp.
  */
 import { readCapture } from "../../capture/index.ts";
-import { createPacketView, decodePacket, formatIp } from "../../decode/index.ts";
+import { createPacketView, decodeRecord, formatIp } from "../../decode/index.ts";
 import type { PacketView } from "../../decode/types.ts";
 import { TcpFlag } from "../../decode/types.ts";
 import { DnsTracker } from "../dns/dns-tracker.ts";
@@ -76,7 +76,7 @@ export async function driveCaptureStreams(
     const timeMs = (record.tsSec - t0) * 1000 + record.tsNsec / 1e6;
     lastFrame = record.frame;
     lastTimeMs = timeMs;
-    decodePacket(record.linkType, record.dataView, record.originalLenBytes, view);
+    decodeRecord(record, view);
     if (view.ipVersion === 0 || (view.ipIsFragment && view.ipFragmentOffsetBytes > 0)) return;
     const src = `${formatIp(view.bytes, view.ipSrcOffset, view.ipVersion)} ${view.srcPort}`;
     const dst = `${formatIp(view.bytes, view.ipDstOffset, view.ipVersion)} ${view.dstPort}`;

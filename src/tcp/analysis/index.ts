@@ -19,14 +19,13 @@ import { keepAliveAck } from "./keep-alive-ack.ts";
 import { lostSegment } from "./lost-segment.ts";
 import { outOfOrder } from "./out-of-order.ts";
 import { retransmission } from "./retransmission.ts";
+import { SegmentShape } from "./segment-shape.ts";
 import { spuriousRetransmission } from "./spurious-retransmission.ts";
 import { windowFull } from "./window-full.ts";
 import { windowUpdate } from "./window-update.ts";
 import { zeroWindow } from "./zero-window.ts";
 import { zeroWindowProbe } from "./zero-window-probe.ts";
 import { zeroWindowProbeAck } from "./zero-window-probe-ack.ts";
-
-import { SegmentShape } from "./segment-shape.ts";
 
 export type { SegmentClassifier } from "./classifier.ts";
 export { SegmentShape, segmentShape } from "./segment-shape.ts";

@@ -30,6 +30,7 @@ export type { CaptureInfo, InterfaceInfo } from "./census/types.ts";
 export {
   createPacketView,
   decodePacket,
+  decodeRecord,
   formatIp,
   formatMac,
   tcpFlagsString,

@@ -1,7 +1,10 @@
 /**
  * `npm run bench`: wirewhy against tcpdump, capinfos and tshark on the same >= 500 MB capture of
- * real loopback HTTP traffic, in one run. After a warm-up read (so every tool meets the file in
- * the page cache) it runs REPEAT rounds, each running every command once: a machine whose speed
+ * real loopback HTTP traffic, in one run. Each timed command starts right after an untimed read
+ * of the whole file, so that every tool meets the file in the page cache: a kernel that pages out
+ * memory left untouched for a while (DAMON's pageout scheme here pages out what went unread for
+ * 60 s) would otherwise make a tool read part of it from disk, a cost that weighs most on the
+ * fastest tool. It runs REPEAT rounds, each running every command once: a machine whose speed
  * drifts (a shared host varies by ±5% from minute to minute) then slows wirewhy and tshark alike
  * within a round. The median wall time and the largest peak RSS (GNU time's %M) are reported with
  * MB/s, packets/s and ratios; a ratio target is checked on the median of the rounds' ratios.
@@ -89,9 +92,9 @@ const rows: Array<{ name: string; argv: string[] }> = [
   { name: "tshark -z io,phs", argv: ["tshark", "-r", capture, "-q", "-z", "io,phs"] },
 ];
 
-execFileSync("sh", ["-c", `cat '${capture}' > /dev/null`]); // warm the page cache
 const timeFile = join(tmpdir(), `wirewhy-bench-${process.pid}.time`);
 function timeOnce(name: string, argv: string[]): { seconds: number; rssMB: number } {
+  execFileSync("sh", ["-c", `cat '${capture}' > /dev/null`]); // the page cache, for every run
   const run = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", timeFile, ...argv], {
     stdio: ["ignore", "ignore", "pipe"],
     maxBuffer: 1e8,

@@ -50,6 +50,8 @@ export function register(program: Command): void {
       textOut?.header();
       const result = await runPass(source, {
         observers: [observer],
+        // Only the count of connections is printed: no summary needs keeping.
+        keepConnections: false,
         ...(maxPackets !== undefined ? { maxPackets } : {}),
         ...(flags.dnsPort !== undefined ? { dnsPorts: flags.dnsPort } : {}),
       });

@@ -10,16 +10,20 @@
  *
  * Usage: npx tsx bench/make-capture.ts [OUT] [--target-mb N]   (root and tcpdump needed)
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { mkdirSync, statSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { dirname, resolve } from "node:path";
-import { makeLinkRealistic } from "../src/lab/netns.ts";
+import { createNamespace, inNetns, makeLinkRealistic } from "../src/lab/netns.ts";
+import { TcpdumpCapture } from "../src/lab/tcpdump.ts";
+import { Teardown } from "../src/lab/teardown.ts";
 
 const TIME_LIMIT_MS = 240_000;
 const CONCURRENT_CLIENTS = 8;
+/** tcpdump -B: loopback at full speed overruns the default 2 MiB capture buffer. */
+const CAPTURE_BUFFER_KIB = 65_536;
 
 export async function makeCapture(out: string, targetBytes: number): Promise<void> {
   mkdirSync(dirname(out), { recursive: true });
@@ -38,20 +42,16 @@ export async function makeCapture(out: string, targetBytes: number): Promise<voi
   await once(server, "listening");
   const port = (server.address() as AddressInfo).port;
 
-  const tcpdump = spawn(
-    "tcpdump",
-    ["-U", "--immediate-mode", "-B", "65536", "-i", "lo", "-s", "0", "-w", out, `tcp port ${port}`],
-    { stdio: ["ignore", "ignore", "pipe"] },
-  );
-  let stderr = "";
-  await new Promise<void>((resolve, reject) => {
-    tcpdump.stderr.on("data", (d: Buffer) => {
-      stderr += d;
-      if (stderr.includes("listening on")) resolve();
-    });
-    tcpdump.on("exit", (code) => reject(new Error(`tcpdump exited (${code}): ${stderr}`)));
+  const teardown = new Teardown();
+  const capture = await TcpdumpCapture.start(teardown, {
+    netns: undefined,
+    device: "lo",
+    filter: `tcp port ${port}`,
+    snapLenBytes: 0,
+    path: out,
+    maxMs: TIME_LIMIT_MS,
+    bufferKiB: CAPTURE_BUFFER_KIB,
   });
-
   const started = Date.now();
   const done = () => {
     if (Date.now() - started > TIME_LIMIT_MS) return true;
@@ -81,10 +81,12 @@ export async function makeCapture(out: string, targetBytes: number): Promise<voi
     agent.destroy();
   };
   await Promise.all(Array.from({ length: CONCURRENT_CLIENTS }, (_, id) => client(id)));
-  await new Promise((r) => setTimeout(r, 300));
-  tcpdump.kill("SIGINT");
-  await once(tcpdump, "exit");
+  const stats = await capture.stop();
+  teardown.runAll();
   server.close();
+  if (stats.packetsDroppedByKernel > 0) {
+    console.error(`warning: the kernel dropped ${stats.packetsDroppedByKernel} packets`);
+  }
   const size = statSync(out).size;
   console.error(
     `recorded ${(size / 1e6).toFixed(0)} MB, ${requests} requests in ${((Date.now() - started) / 1000).toFixed(1)} s: ${out}`,
@@ -96,31 +98,24 @@ export async function makeCapture(out: string, targetBytes: number): Promise<voi
  * then this file runs inside it with --inside. The namespace goes away whatever happens.
  */
 export async function makeCaptureInNamespace(out: string, targetBytes: number): Promise<void> {
-  const netns = `wwbench${process.pid}`;
-  execFileSync("ip", ["netns", "add", netns]);
+  const teardown = new Teardown();
   try {
+    const netns = createNamespace(teardown, "bench");
     makeLinkRealistic(netns, "lo");
-    const child = spawn(
-      "ip",
-      [
-        "netns",
-        "exec",
-        netns,
-        process.execPath,
-        "--import",
-        "tsx",
-        resolve("bench/make-capture.ts"),
-        "--inside",
-        out,
-        "--target-mb",
-        String(targetBytes / 1e6),
-      ],
-      { stdio: ["ignore", "inherit", "inherit"] },
-    );
+    const [command, args] = inNetns(netns, process.execPath, [
+      "--import",
+      "tsx",
+      resolve("bench/make-capture.ts"),
+      "--inside",
+      out,
+      "--target-mb",
+      String(targetBytes / 1e6),
+    ]);
+    const child = spawn(command, args, { stdio: ["ignore", "inherit", "inherit"] });
     const [code] = await once(child, "exit");
     if (code !== 0) throw new Error(`recording in ${netns} failed (exit ${code})`);
   } finally {
-    execFileSync("ip", ["netns", "delete", netns]);
+    teardown.runAll();
   }
 }
 

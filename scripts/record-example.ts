@@ -20,14 +20,16 @@
  * (examples/loopback-http.pcap, the fuzz tests' seed, was recorded by the first version of this
  * script on the host's loopback: ten requests, one 300 ms, and one refused connection.)
  */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { statSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { setTimeout as sleep } from "node:timers/promises";
 import { fileURLToPath } from "node:url";
-import { makeLinkRealistic } from "../src/lab/netns.ts";
+import { createNamespace, inNetns, makeLinkRealistic } from "../src/lab/netns.ts";
+import { TcpdumpCapture } from "../src/lab/tcpdump.ts";
+import { Teardown } from "../src/lab/teardown.ts";
 
 const SERVER_PORT = 8080;
 /** Nothing listens here: the kernel refuses the connection (RST/ACK to the SYN). */
@@ -64,9 +66,6 @@ const DEFAULT_BODY_BYTES = 900;
 const MAX_EXAMPLE_BYTES = 200 * 1024;
 /** Every step is bounded: the whole recording normally takes about 1.5 s. */
 const TRAFFIC_LIMIT_MS = 20_000;
-const TCPDUMP_LISTENING_LIMIT_MS = 5_000;
-/** Lets the last FIN/ACKs reach tcpdump before it is stopped. */
-const SETTLE_MS = 200;
 
 const healthy = process.argv.includes("--healthy");
 const outArg = process.argv.slice(2).find((a) => !a.startsWith("--"));
@@ -78,74 +77,34 @@ else {
 
 /** The parent: namespace, tcpdump, the traffic in a child process inside the namespace, cleanup. */
 async function record(out: string, healthy: boolean): Promise<void> {
-  const netns = `wwex${process.pid}`;
-  const run = (command: string, args: string[]) =>
-    execFileSync(command, args, { stdio: ["ignore", "pipe", "pipe"] });
-  run("ip", ["netns", "add", netns]);
-  let tcpdump: ChildProcess | undefined;
+  const teardown = new Teardown();
   try {
+    const netns = createNamespace(teardown, "ex");
     makeLinkRealistic(netns, "lo");
-    tcpdump = spawn(
-      "timeout",
-      [
-        String(TRAFFIC_LIMIT_MS / 1000 + 5),
-        "ip",
-        "netns",
-        "exec",
-        netns,
-        "tcpdump",
-        "-U",
-        "--immediate-mode",
-        "-n",
-        "-i",
-        "lo",
-        "-s",
-        "0",
-        "-w",
-        out,
-        `tcp port ${SERVER_PORT} or tcp port ${CLOSED_PORT}`,
-      ],
-      { stdio: ["ignore", "ignore", "pipe"] },
-    );
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(
-        () => reject(new Error("tcpdump did not start")),
-        TCPDUMP_LISTENING_LIMIT_MS,
-      );
-      tcpdump?.stderr?.on("data", (d: Buffer) => {
-        if (d.includes("listening on")) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
+    const capture = await TcpdumpCapture.start(teardown, {
+      netns,
+      device: "lo",
+      filter: `tcp port ${SERVER_PORT} or tcp port ${CLOSED_PORT}`,
+      snapLenBytes: 0,
+      path: out,
+      maxMs: TRAFFIC_LIMIT_MS,
     });
-    const traffic = spawn(
-      "timeout",
-      [
-        String(TRAFFIC_LIMIT_MS / 1000),
-        "ip",
-        "netns",
-        "exec",
-        netns,
-        process.execPath,
-        "--import",
-        "tsx",
-        fileURLToPath(import.meta.url),
-        "--traffic",
-        ...(healthy ? ["--healthy"] : []),
-      ],
-      { stdio: "inherit", cwd: fileURLToPath(new URL("..", import.meta.url)) },
-    );
+    const [command, args] = inNetns(netns, process.execPath, [
+      "--import",
+      "tsx",
+      fileURLToPath(import.meta.url),
+      "--traffic",
+      ...(healthy ? ["--healthy"] : []),
+    ]);
+    const traffic = spawn("timeout", [String(TRAFFIC_LIMIT_MS / 1000), command, ...args], {
+      stdio: "inherit",
+      cwd: fileURLToPath(new URL("..", import.meta.url)),
+    });
     const [code] = await once(traffic, "exit");
     if (code !== 0) throw new Error(`the traffic process exited with ${code}`);
-    await sleep(SETTLE_MS);
+    await capture.stop();
   } finally {
-    if (tcpdump && tcpdump.exitCode === null) {
-      // SIGINT to tcpdump itself (timeout forwards it), so it flushes and closes the file.
-      tcpdump.kill("SIGINT");
-      await once(tcpdump, "exit");
-    }
-    run("ip", ["netns", "delete", netns]);
+    teardown.runAll();
   }
   const bytes = statSync(out).size;
   if (bytes > MAX_EXAMPLE_BYTES)

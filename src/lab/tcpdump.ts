@@ -29,6 +29,11 @@ export interface CaptureOptions {
   path: string;
   /** tcpdump ends by itself after this long, even if the lab's process was killed. */
   maxMs: number;
+  /**
+   * The kernel's capture buffer (tcpdump -B), when the default 2 MiB would drop packets: a
+   * recording at loopback speed (the bench) needs more.
+   */
+  bufferKiB?: number;
 }
 
 export interface CaptureStats {
@@ -51,6 +56,7 @@ export class TcpdumpCapture {
       "-w",
       options.path,
     ];
+    if (options.bufferKiB !== undefined) args.push("-B", String(options.bufferKiB));
     // As root, tcpdump would drop to the "tcpdump" user before opening the file (Debian's -Z
     // default) and could not write where the lab asked.
     if (isRoot()) args.push("-Z", "root");

@@ -10,7 +10,6 @@
  */
 import type { PacketView } from "../decode/types.ts";
 import { TcpFlag } from "../decode/types.ts";
-import { formatIpWords } from "../model/ip-text.ts";
 import type { AckPoint } from "../proto/ack-history.ts";
 import { DnsTracker } from "../proto/dns/dns-tracker.ts";
 import type { HttpMessage } from "../proto/http1/http1-message.ts";
@@ -32,7 +31,7 @@ import type {
   StreamEndReason,
 } from "../proto/types.ts";
 import type { Connection } from "../tcp/connection.ts";
-import type { ConnectionSummary, VantageKind } from "../tcp/types.ts";
+import type { VantageKind } from "../tcp/types.ts";
 import { connectionVantage } from "../tcp/vantage.ts";
 import type { DnsLink } from "./dns-links.ts";
 import type { ExchangeEmitter } from "./exchange-emitter.ts";
@@ -291,18 +290,10 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
 
   /**
    * The tcp stage finalized the connection (closed and idle, port reused, end of capture): ends
-   * the streams and emits what is left. `summary` gives the vantage and RTT when no exchange has
-   * asked for them yet.
+   * the streams and emits what is left, charged by the same vantage and RTT rule as any other.
    */
-  finish(summary: ConnectionSummary): void {
-    if (this.vantage === undefined) {
-      this.vantage = summary.vantage.kind;
-      this.rttMs = summary.handshake.irttMs ?? summary.toServer.ackRtt?.minMs ?? null;
-    }
-    if (this.clientText === "") {
-      this.clientText = this.endpointText(true);
-      this.serverText = this.endpointText(false);
-    }
+  finish(): void {
+    this.decideCharging();
     if (!this.closed) this.reassembler?.close(this.lastFrame, this.lastMs);
     this.close();
     this.conn = undefined;
@@ -760,11 +751,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   }
 
   private chargeContext(session: TlsSessionMessage | undefined): ChargeContext {
-    if (this.vantage === undefined) this.decideVantage();
-    if (this.clientText === "") {
-      this.clientText = this.endpointText(true);
-      this.serverText = this.endpointText(false);
-    }
+    this.decideCharging();
     const synRetryWaitMs =
       this.firstSynFrame > 0 && this.answeredSynMs > this.firstSynMs
         ? this.answeredSynMs - this.firstSynMs
@@ -778,6 +765,18 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     };
   }
 
+  /**
+   * Vantage, RTT and endpoint texts, taken from the tcp stage once: at the first exchange built,
+   * or when the connection ends (its facts are still there then).
+   */
+  private decideCharging(): void {
+    if (this.vantage === undefined) this.decideVantage();
+    if (this.clientText === "") {
+      this.clientText = this.endpointText(true);
+      this.serverText = this.endpointText(false);
+    }
+  }
+
   /** The tcp stage's vantage and RTT for this connection, as they stand now. */
   private decideVantage(): void {
     const c = this.conn;
@@ -785,15 +784,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       this.vantage = "unknown";
       return;
     }
-    const synToSynAckNs =
-      c.firstSynAckTimeNs >= 0 && c.synBeforeSynAckTimeNs >= 0
-        ? c.firstSynAckTimeNs - c.synBeforeSynAckTimeNs
-        : -1;
-    const synAckToAckNs =
-      c.handshakeAckTimeNs >= 0 && c.lastSynAckTimeNs >= 0
-        ? c.handshakeAckTimeNs - c.lastSynAckTimeNs
-        : -1;
-    this.vantage = connectionVantage(c, this.clientIsA, synToSynAckNs, synAckToAckNs).kind;
+    this.vantage = connectionVantage(c, this.clientIsA, c.synToSynAckNs(), c.synAckToAckNs()).kind;
     if (c.firstRttNs >= 0) {
       this.rttMs = Math.round(c.firstRttNs) / 1e6;
     } else {
@@ -808,18 +799,11 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const c = this.conn;
     if (c === undefined) return "";
     const a = client === this.clientIsA;
-    return a
-      ? `${formatIpWords(c.ipVersion === 4 ? 4 : 6, c.a0, c.a1, c.a2, c.a3)} ${c.portA}`
-      : `${formatIpWords(c.ipVersion === 4 ? 4 : 6, c.b0, c.b1, c.b2, c.b3)} ${c.portB}`;
+    return `${c.address(a)} ${a ? c.portA : c.portB}`;
   }
 
   private addressOf(client: boolean): string {
-    const c = this.conn;
-    if (c === undefined) return "";
-    const a = client === this.clientIsA;
-    return a
-      ? formatIpWords(c.ipVersion === 4 ? 4 : 6, c.a0, c.a1, c.a2, c.a3)
-      : formatIpWords(c.ipVersion === 4 ? 4 : 6, c.b0, c.b1, c.b2, c.b3);
+    return this.conn?.address(client === this.clientIsA) ?? "";
   }
 
   // ── the exchange waiting for its ACK ──

@@ -167,7 +167,7 @@ class Pass {
         this.lastConn = undefined;
         this.lastState = undefined;
       }
-      state.finish(summary);
+      state.finish();
     }
     const observers = this.connectionObservers;
     for (let i = 0; i < observers.length; i++) observers[i].onConnection?.(summary);

@@ -3,6 +3,7 @@
  * timing, history, resets). Endpoint A is the sender of the first packet seen; the client (Zeek's
  * originator) is decided from the handshake, or inferred at the end (roles.ts).
  */
+import { formatIpWords } from "../model/ip-text.ts";
 import { DirectionState } from "./direction-state.ts";
 import { primeDoubleFields } from "./double-fields.ts";
 import { EndpointState, type EndpointStateValue } from "./endpoint-state.ts";
@@ -137,6 +138,28 @@ export class Connection implements FlowKey {
   /** Records a repeated-event letter (T, W, G) when its count reached a power of ten. */
   historyRepeat(fromA: boolean, letter: string): void {
     this.history += fromA ? letter : letter.toLowerCase();
+  }
+
+  /** Endpoint A's address as text (`a` false: endpoint B's). */
+  address(a: boolean): string {
+    const v = this.ipVersion === 4 ? 4 : 6;
+    return a
+      ? formatIpWords(v, this.a0, this.a1, this.a2, this.a3)
+      : formatIpWords(v, this.b0, this.b1, this.b2, this.b3);
+  }
+
+  /** The handshake's first half, SYN → SYN/ACK, in ns; -1 when either was not seen. */
+  synToSynAckNs(): number {
+    return this.firstSynAckTimeNs >= 0 && this.synBeforeSynAckTimeNs >= 0
+      ? this.firstSynAckTimeNs - this.synBeforeSynAckTimeNs
+      : -1;
+  }
+
+  /** The handshake's second half, SYN/ACK → ACK, in ns; -1 when either was not seen. */
+  synAckToAckNs(): number {
+    return this.handshakeAckTimeNs >= 0 && this.lastSynAckTimeNs >= 0
+      ? this.handshakeAckTimeNs - this.lastSynAckTimeNs
+      : -1;
   }
 
   release(): void {

@@ -2,7 +2,6 @@
  * Turns a finished Connection into its ConnectionSummary (the JSON record), deciding the roles,
  * conn_state, vantage and reset senders; and sums the capture-wide vantage.
  */
-import { formatIpWords } from "../model/ip-text.ts";
 import { connState } from "./conn-state.ts";
 import type { Connection } from "./connection.ts";
 import type { DirectionState } from "./direction-state.ts";
@@ -63,14 +62,8 @@ export function buildSummary(
   const clientIsA = roles.clientIsA;
   const toServer = clientIsA ? conn.ab : conn.ba;
   const toClient = clientIsA ? conn.ba : conn.ab;
-  const aEnd = {
-    address: formatIpWords(conn.ipVersion === 4 ? 4 : 6, conn.a0, conn.a1, conn.a2, conn.a3),
-    port: conn.portA,
-  };
-  const bEnd = {
-    address: formatIpWords(conn.ipVersion === 4 ? 4 : 6, conn.b0, conn.b1, conn.b2, conn.b3),
-    port: conn.portB,
-  };
+  const aEnd = { address: conn.address(true), port: conn.portA };
+  const bEnd = { address: conn.address(false), port: conn.portB };
   const history = historyForRoles(conn.history, clientIsA);
   const origState = clientIsA ? conn.stateA : conn.stateB;
   const respState = clientIsA ? conn.stateB : conn.stateA;
@@ -82,14 +75,8 @@ export function buildSummary(
     history,
   );
 
-  const synToSynAckNs =
-    conn.firstSynAckTimeNs >= 0 && conn.synBeforeSynAckTimeNs >= 0
-      ? conn.firstSynAckTimeNs - conn.synBeforeSynAckTimeNs
-      : -1;
-  const synAckToAckNs =
-    conn.handshakeAckTimeNs >= 0 && conn.lastSynAckTimeNs >= 0
-      ? conn.handshakeAckTimeNs - conn.lastSynAckTimeNs
-      : -1;
+  const synToSynAckNs = conn.synToSynAckNs();
+  const synAckToAckNs = conn.synAckToAckNs();
   const synTimes = conn.synTimesNs;
   const synIntervalsMs: number[] = [];
   for (let i = 1; i < synTimes.length; i++)

@@ -51,35 +51,37 @@ export function flowSide(
   dport: number,
 ): FlowSideValue {
   if (key.ipVersion !== ipVersion) return FlowSide.NONE;
-  if (
-    key.portA === sport &&
-    key.portB === dport &&
-    key.a0 === s0 &&
-    key.b0 === d0 &&
-    key.a1 === s1 &&
-    key.a2 === s2 &&
-    key.a3 === s3 &&
-    key.b1 === d1 &&
-    key.b2 === d2 &&
-    key.b3 === d3
-  ) {
-    return FlowSide.FROM_A;
-  }
-  if (
-    key.portA === dport &&
-    key.portB === sport &&
-    key.a0 === d0 &&
-    key.b0 === s0 &&
-    key.a1 === d1 &&
-    key.a2 === d2 &&
-    key.a3 === d3 &&
-    key.b1 === s1 &&
-    key.b2 === s2 &&
-    key.b3 === s3
-  ) {
-    return FlowSide.FROM_B;
-  }
+  if (endsAre(key, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport)) return FlowSide.FROM_A;
+  if (endsAre(key, d0, d1, d2, d3, dport, s0, s1, s2, s3, sport)) return FlowSide.FROM_B;
   return FlowSide.NONE;
+}
+
+/** Whether `key`'s endpoint A is (x, xport) and its endpoint B (y, yport). Ports first: they differ most. */
+function endsAre(
+  key: FlowKey,
+  x0: number,
+  x1: number,
+  x2: number,
+  x3: number,
+  xport: number,
+  y0: number,
+  y1: number,
+  y2: number,
+  y3: number,
+  yport: number,
+): boolean {
+  return (
+    key.portA === xport &&
+    key.portB === yport &&
+    key.a0 === x0 &&
+    key.b0 === y0 &&
+    key.a1 === x1 &&
+    key.a2 === x2 &&
+    key.a3 === x3 &&
+    key.b1 === y1 &&
+    key.b2 === y2 &&
+    key.b3 === y3
+  );
 }
 
 const INITIAL_SLOTS = 1024;

@@ -284,6 +284,7 @@ export class ConnectionTrack {
 export class ConnectionTracks {
   private readonly byConnection = new Map<number, ConnectionTrack>();
   private readonly slotCount: number;
+  private last: ConnectionTrack | undefined = undefined;
 
   constructor(slotCount: number) {
     this.slotCount = slotCount;
@@ -295,11 +296,15 @@ export class ConnectionTracks {
 
   /** The connection's track, created on its first packet. */
   track(connection: number): ConnectionTrack {
+    // Packets come in runs of one connection: the last track answers most lookups.
+    const last = this.last;
+    if (last !== undefined && last.connection === connection) return last;
     let track = this.byConnection.get(connection);
     if (track === undefined) {
       track = new ConnectionTrack(connection, this.slotCount);
       this.byConnection.set(connection, track);
     }
+    this.last = track;
     return track;
   }
 
@@ -309,5 +314,6 @@ export class ConnectionTracks {
 
   release(connection: number): void {
     this.byConnection.delete(connection);
+    if (this.last?.connection === connection) this.last = undefined;
   }
 }

@@ -1,12 +1,21 @@
 /** Number formatting shared by the terminal renderers. */
 
 /**
- * One formatter for every count (Number#toLocaleString builds a new one on each call), made on
- * first use: building it loads ICU's locale data, ~11 ms that a command printing JSON never needs.
+ * The formatter for counts that are not whole numbers (Number#toLocaleString builds a new one on
+ * each call), made on first use: building it loads ICU's locale data, ~11 ms.
  */
 let grouped: Intl.NumberFormat | undefined;
 
+/** A count as en-US writes it: 1,234,567. Whole numbers are grouped here, without ICU. */
 export function formatCount(n: number): string {
+  if (Number.isSafeInteger(n)) {
+    const digits = String(Math.abs(n));
+    let out = digits.length % 3 === 0 ? "" : digits.slice(0, digits.length % 3);
+    for (let i = digits.length % 3; i < digits.length; i += 3) {
+      out += (out === "" ? "" : ",") + digits.slice(i, i + 3);
+    }
+    return n < 0 ? `-${out}` : out;
+  }
   grouped ??= new Intl.NumberFormat("en-US");
   return grouped.format(n);
 }

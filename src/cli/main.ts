@@ -2,34 +2,41 @@
  * The command line: maps flags to options and calls the library (vite's cli.ts pattern). Commands
  * live one per file under commands/; each file only declares its flags and imports the library code
  * it needs when it runs, so `wirewhy info` never loads the code of `wirewhy lab`.
+ *
+ * No top-level await: the compiled CLI is also one CommonJS bundle (scripts/bundle-cli.ts), which
+ * bin/load-bundle.cjs starts from V8's code cache.
  */
 import { Command } from "commander";
 import { reportFailure } from "./fail.ts";
 
-const program = new Command();
-program
-  .name("wirewhy")
-  .description(
-    "Which layer made this request slow or made it fail: client app, client OS, DNS, network, server OS or server app.",
-  )
-  .version("0.1.0")
-  .showHelpAfterError("(run with --help for usage)");
+async function main(): Promise<void> {
+  const program = new Command();
+  program
+    .name("wirewhy")
+    .description(
+      "Which layer made this request slow or made it fail: client app, client OS, DNS, network, server OS or server app.",
+    )
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)");
 
-// One line per command; each module exports `register(program)`.
-const commands = [
-  await import("./commands/info.ts"),
-  await import("./commands/packets.ts"),
-  await import("./commands/conns.ts"),
-  await import("./commands/analyze.ts"),
-  await import("./commands/exchanges.ts"),
-  await import("./commands/lab.ts"),
-  await import("./commands/probe.ts"),
-  await import("./commands/host.ts"),
-];
-for (const command of commands) command.register(program);
+  // One line per command; each module exports `register(program)`.
+  const commands = [
+    await import("./commands/info.ts"),
+    await import("./commands/packets.ts"),
+    await import("./commands/conns.ts"),
+    await import("./commands/analyze.ts"),
+    await import("./commands/exchanges.ts"),
+    await import("./commands/lab.ts"),
+    await import("./commands/probe.ts"),
+    await import("./commands/host.ts"),
+  ];
+  for (const command of commands) command.register(program);
 
-try {
-  await program.parseAsync(process.argv);
-} catch (error) {
-  process.exitCode = reportFailure(error);
+  try {
+    await program.parseAsync(process.argv);
+  } catch (error) {
+    process.exitCode = reportFailure(error);
+  }
 }
+
+void main();

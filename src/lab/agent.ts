@@ -10,7 +10,7 @@ import { parseAgentLine } from "./agent-io.ts";
 import { LabProcess } from "./lab-process.ts";
 import type { Teardown } from "./teardown.ts";
 
-// "../lab/" rather than "./": the bundled CLI (dist/cli/wirewhy.js, scripts/bundle-cli.ts) runs
+// "../lab/" rather than "./": the bundled CLI (dist/cli/wirewhy.cjs, scripts/bundle-cli.ts) runs
 // this code from dist/cli/, and finds the agent's own file in dist/lab/ the same way.
 const AGENT_MAIN = new URL(
   import.meta.url.endsWith(".ts") ? "../lab/agent-main.ts" : "../lab/agent-main.js",

@@ -1,12 +1,13 @@
 // Runs the one-file CommonJS bundle of the CLI (scripts/bundle-cli.ts) from V8's code cache: the
 // bytecode of every function a typical run compiles, written at build time next to the bundle
 // (`<bundle>.cache`). Starting from it skips parsing and compiling ~840 KB of JavaScript, about 30
-// ms of every command (Node 20 has no module.enableCompileCache). A cache V8 rejects (another Node,
-// other V8 flags, a rebuilt bundle) is ignored: the bundle is then compiled as usual.
+// ms of every command (Node 20 has no module.enableCompileCache). A cache V8 rejects (Node was
+// upgraded, other V8 flags) or a missing one is written anew when that run exits, if the
+// directory can be written: the next run starts from it.
 //
 //   node bin/load-bundle.cjs --write-cache BUNDLE ARGS...   runs ARGS and writes BUNDLE.cache
 "use strict";
-const { readFileSync, writeFileSync } = require("node:fs");
+const { readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { dirname, resolve } = require("node:path");
 const { Script } = require("node:vm");
@@ -31,12 +32,27 @@ function runBundle(file, writeCache = false) {
     }
   }
   const script = bundleScript(bundle, cachedData);
-  if (writeCache) {
+  if (writeCache || cachedData === undefined || script.cachedDataRejected) {
     // After the run: the cache then holds the functions the run compiled, not only the top level.
-    process.once("exit", () => writeFileSync(cacheFile, script.createCachedData()));
+    process.once("exit", () => saveCache(script, cacheFile, writeCache));
   }
   const module = { exports: {} };
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle));
+}
+
+/**
+ * Writes the cache through a temporary file and a rename, so that a run starting meanwhile reads
+ * the old file or the new one, never half of one. Only the build insists: a user's run that cannot
+ * write (a read-only install) just goes on without.
+ */
+function saveCache(script, cacheFile, insist) {
+  const temporary = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    writeFileSync(temporary, script.createCachedData());
+    renameSync(temporary, cacheFile);
+  } catch (error) {
+    if (insist) throw error;
+  }
 }
 
 module.exports = { bundleScript, runBundle };

@@ -3,11 +3,12 @@
  * run: built here into node_modules/.cache (where `commander` and `picocolors` still resolve) with
  * a copy of bin/ beside it, laid out as an installed package (no src/), it must print exactly what
  * the TypeScript sources print, and exit the same way, on the bundled example capture and on a
- * file that is not a capture; and V8 must accept the code cache written with it.
+ * file that is not a capture; and V8 must accept the code cache written with it, or one a run wrote
+ * anew after V8 rejected the old.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -71,5 +72,10 @@ test("the bundled CLI prints what the sources print", async () => {
     ["connection-refused", "server-think-time"],
   );
   assert.equal(run([BIN], ["analyze", "package.json"]).status, 2);
+  // A cache V8 rejects (after a Node upgrade, say) is written anew by the next run.
+  writeFileSync(`${BUNDLE}.cache`, "not a code cache");
+  assert.equal(run([BIN], ["info", "examples/slow-endpoint.pcap"]).status, 0);
+  const rewritten = bundleScript(BUNDLE, readFileSync(`${BUNDLE}.cache`));
+  assert.equal(rewritten.cachedDataRejected, false, "rejected code cache rewritten");
   rmSync(OUT_DIR, { recursive: true, force: true });
 });

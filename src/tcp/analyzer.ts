@@ -64,20 +64,25 @@ const IMPOSSIBLE_SEQ_JUMP = 0x40000000;
 const SYN_FIN = TcpFlag.SYN | TcpFlag.FIN;
 const SYN_FIN_RST = TcpFlag.SYN | TcpFlag.FIN | TcpFlag.RST;
 
-// Indices into flag count arrays (FLAG_COUNT_KEYS order).
-const I_RETRANS = 0;
-const I_FAST = 1;
-const I_SPURIOUS = 2;
-const I_DUPACK = 3;
-const I_OOO = 4;
-const I_LOST = 5;
-const I_ACKED_UNSEEN = 6;
-const I_ZERO_WINDOW = 7;
-const I_ZWP = 8;
-const I_WINDOW_FULL = 9;
-const I_WINDOW_UPDATE = 10;
-const I_KEEP_ALIVE = 11;
-const I_RESET = 12;
+/**
+ * The AnalysisFlag bits counted, at their index in the flag count arrays (FLAG_COUNT_KEYS order);
+ * the last index counts the TCP RST flag instead.
+ */
+const COUNTED_FLAGS: readonly number[] = [
+  ANY_RETRANSMISSION,
+  AnalysisFlag.FAST_RETRANSMISSION,
+  AnalysisFlag.SPURIOUS_RETRANSMISSION,
+  AnalysisFlag.DUPLICATE_ACK,
+  AnalysisFlag.OUT_OF_ORDER,
+  AnalysisFlag.LOST_SEGMENT,
+  AnalysisFlag.ACKED_UNSEEN,
+  AnalysisFlag.ZERO_WINDOW,
+  AnalysisFlag.ZERO_WINDOW_PROBE,
+  AnalysisFlag.WINDOW_FULL,
+  AnalysisFlag.WINDOW_UPDATE,
+  AnalysisFlag.KEEP_ALIVE,
+];
+const I_RESET = COUNTED_FLAGS.length;
 
 function readWord(bytes: Uint8Array, o: number): number {
   return ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
@@ -600,64 +605,28 @@ export class TcpAnalyzer {
     const counts = conn.flagCounts;
     const totals = this.totals;
     if (flags !== 0 || tcpFlags & TcpFlag.RST) {
-      if (flags & ANY_RETRANSMISSION) {
-        counts[I_RETRANS]++;
-        totals[I_RETRANS]++;
-        fwd.retransmissions++;
-        fwd.retransmittedBytes += lenBytes;
-        if (isPowerOfTen(fwd.retransmissions)) conn.historyRepeat(fromA, "T");
-      }
-      if (flags & AnalysisFlag.FAST_RETRANSMISSION) {
-        counts[I_FAST]++;
-        totals[I_FAST]++;
-      }
-      if (flags & AnalysisFlag.SPURIOUS_RETRANSMISSION) {
-        counts[I_SPURIOUS]++;
-        totals[I_SPURIOUS]++;
-      }
-      if (flags & AnalysisFlag.DUPLICATE_ACK) {
-        counts[I_DUPACK]++;
-        totals[I_DUPACK]++;
-      }
-      if (flags & AnalysisFlag.OUT_OF_ORDER) {
-        counts[I_OOO]++;
-        totals[I_OOO]++;
-      }
-      if (flags & AnalysisFlag.LOST_SEGMENT) {
-        counts[I_LOST]++;
-        totals[I_LOST]++;
-        const gaps = fromA ? ++conn.gapsA : ++conn.gapsB;
-        if (isPowerOfTen(gaps)) conn.historyRepeat(fromA, "G");
-      }
-      if (flags & AnalysisFlag.ACKED_UNSEEN) {
-        counts[I_ACKED_UNSEEN]++;
-        totals[I_ACKED_UNSEEN]++;
-      }
-      if (flags & AnalysisFlag.ZERO_WINDOW) {
-        counts[I_ZERO_WINDOW]++;
-        totals[I_ZERO_WINDOW]++;
-        fwd.zeroWindows++;
-        if (isPowerOfTen(fwd.zeroWindows)) conn.historyRepeat(fromA, "W");
-      }
-      if (flags & AnalysisFlag.ZERO_WINDOW_PROBE) {
-        counts[I_ZWP]++;
-        totals[I_ZWP]++;
-      }
-      if (flags & AnalysisFlag.WINDOW_FULL) {
-        counts[I_WINDOW_FULL]++;
-        totals[I_WINDOW_FULL]++;
-      }
-      if (flags & AnalysisFlag.WINDOW_UPDATE) {
-        counts[I_WINDOW_UPDATE]++;
-        totals[I_WINDOW_UPDATE]++;
-      }
-      if (flags & AnalysisFlag.KEEP_ALIVE) {
-        counts[I_KEEP_ALIVE]++;
-        totals[I_KEEP_ALIVE]++;
+      for (let i = 0; i < COUNTED_FLAGS.length; i++) {
+        if (flags & COUNTED_FLAGS[i]!) {
+          counts[i]++;
+          totals[i]++;
+        }
       }
       if (tcpFlags & TcpFlag.RST) {
         counts[I_RESET]++;
         totals[I_RESET]++;
+      }
+      if (flags & ANY_RETRANSMISSION) {
+        fwd.retransmissions++;
+        fwd.retransmittedBytes += lenBytes;
+        if (isPowerOfTen(fwd.retransmissions)) conn.historyRepeat(fromA, "T");
+      }
+      if (flags & AnalysisFlag.LOST_SEGMENT) {
+        const gaps = fromA ? ++conn.gapsA : ++conn.gapsB;
+        if (isPowerOfTen(gaps)) conn.historyRepeat(fromA, "G");
+      }
+      if (flags & AnalysisFlag.ZERO_WINDOW) {
+        fwd.zeroWindows++;
+        if (isPowerOfTen(fwd.zeroWindows)) conn.historyRepeat(fromA, "W");
       }
     }
 

@@ -7,7 +7,7 @@
 //
 //   node bin/load-bundle.cjs --write-cache BUNDLE ARGS...   runs ARGS and writes BUNDLE.cache
 "use strict";
-const { readFileSync, renameSync, writeFileSync } = require("node:fs");
+const { accessSync, constants, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { createRequire } = require("node:module");
 const { dirname, resolve } = require("node:path");
 const { Script } = require("node:vm");
@@ -48,6 +48,8 @@ function runBundle(file, writeCache = false) {
 function saveCache(script, cacheFile, insist) {
   const temporary = `${cacheFile}.${process.pid}.tmp`;
   try {
+    // Before serializing ~500 KB for nothing: can the directory be written at all?
+    accessSync(dirname(cacheFile), constants.W_OK);
     writeFileSync(temporary, script.createCachedData());
     renameSync(temporary, cacheFile);
   } catch (error) {

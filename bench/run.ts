@@ -13,10 +13,9 @@
  * Needs tcpdump, tshark/capinfos (Debian: tshark, wireshark-common) and GNU time (Debian: time).
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { existsSync, statSync } from "node:fs";
 import { makeCaptureInNamespace } from "./make-capture.ts";
+import { median, timeCommand } from "./timing.ts";
 
 const args = process.argv.slice(2);
 const flag = (name: string) => {
@@ -92,28 +91,7 @@ const rows: Array<{ name: string; argv: string[] }> = [
   { name: "tshark -z io,phs", argv: ["tshark", "-r", capture, "-q", "-z", "io,phs"] },
 ];
 
-const timeFile = join(tmpdir(), `wirewhy-bench-${process.pid}.time`);
-function timeOnce(name: string, argv: string[]): { seconds: number; rssMB: number } {
-  execFileSync("sh", ["-c", `cat '${capture}' > /dev/null`]); // the page cache, for every run
-  const run = spawnSync("/usr/bin/time", ["-f", "%e %M", "-o", timeFile, ...argv], {
-    stdio: ["ignore", "ignore", "pipe"],
-    maxBuffer: 1e8,
-  });
-  if (run.status !== 0) {
-    console.error(`bench: ${name} failed (${run.status}): ${run.stderr.toString().slice(0, 500)}`);
-    process.exit(1);
-  }
-  const [elapsed, maxKb] = readFileSync(timeFile, "utf8")
-    .trim()
-    .split("\n")
-    .pop()!
-    .split(" ")
-    .map(Number);
-  return { seconds: elapsed, rssMB: maxKb / 1024 };
-}
-
-const median = (values: number[]) =>
-  [...values].sort((x, y) => x - y)[Math.floor(values.length / 2)];
+const timeOnce = (name: string, argv: string[]) => timeCommand(name, capture, argv);
 
 /** secondsByRound[row][round] */
 const secondsByRound: number[][] = rows.map(() => []);
@@ -136,7 +114,6 @@ const results = rows.map(({ name }, i) => {
     rssMB: rssByRow[i],
   };
 });
-rmSync(timeFile, { force: true });
 
 const base = results[0];
 console.log(

@@ -9,28 +9,32 @@
  * The ref is built once into node_modules/.cache/wirewhy-ab/<commit> (a git worktree, with its
  * own `npm run build`) and reused by later runs.
  */
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync, symlinkSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { flagValue, positiveCount } from "./args.ts";
 import { median, type Timing, timeCommand } from "./timing.ts";
 
 const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
 const flagged = new Set(["--command", "--rounds", "--capture"]);
 const ref = args.find((a, i) => !a.startsWith("--") && !flagged.has(args[i - 1] ?? "")) ?? "HEAD";
-const command = (flag("--command") ?? "analyze").split(" ");
-const rounds = Number(flag("--rounds") ?? 8);
-const capture = resolve(flag("--capture") ?? "bench/data/loopback-http.pcap");
+const command = (flagValue(args, "--command") ?? "analyze").split(" ");
+const rounds = positiveCount(flagValue(args, "--rounds") ?? "8", "--rounds");
+const capture = resolve(flagValue(args, "--capture") ?? "bench/data/loopback-http.pcap");
 
 if (!existsSync(capture)) {
   console.error(`bench:ab: ${capture} does not exist (npm run bench records it)`);
   process.exit(2);
 }
 const root = resolve(".");
-const commit = execFileSync("git", ["rev-parse", ref], { encoding: "utf8" }).trim();
+const resolved = spawnSync("git", ["rev-parse", "--verify", "--quiet", `${ref}^{commit}`], {
+  encoding: "utf8",
+});
+if (resolved.status !== 0) {
+  console.error(`bench:ab: "${ref}" names no commit of this repository`);
+  process.exit(2);
+}
+const commit = resolved.stdout.trim();
 const refDir = join(root, "node_modules", ".cache", "wirewhy-ab", commit.slice(0, 12));
 if (!existsSync(join(refDir, "bin", "wirewhy.js"))) {
   console.error(`bench:ab: building ${ref} (${commit.slice(0, 12)}) in ${refDir} …`);

@@ -14,16 +14,13 @@
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import { existsSync, statSync } from "node:fs";
+import { flagValue, positiveCount } from "./args.ts";
 import { makeCaptureInNamespace } from "./make-capture.ts";
 import { median, timeCommand } from "./timing.ts";
 
 const args = process.argv.slice(2);
-const flag = (name: string) => {
-  const at = args.indexOf(name);
-  return at >= 0 ? args[at + 1] : undefined;
-};
-const capture = flag("--capture") ?? "bench/data/loopback-http.pcap";
-const repeat = Number(flag("--repeat") ?? 5);
+const capture = flagValue(args, "--capture") ?? "bench/data/loopback-http.pcap";
+const repeat = positiveCount(flagValue(args, "--repeat") ?? "5", "--repeat");
 const MIN_CAPTURE_BYTES = 500e6;
 /** What a new recording aims at: issue 3 asks for peak RSS under 300 MB on a 1 GB capture. */
 const DEFAULT_CAPTURE_BYTES = 1e9;
@@ -91,14 +88,12 @@ const rows: Array<{ name: string; argv: string[] }> = [
   { name: "tshark -z io,phs", argv: ["tshark", "-r", capture, "-q", "-z", "io,phs"] },
 ];
 
-const timeOnce = (name: string, argv: string[]) => timeCommand(name, capture, argv);
-
 /** secondsByRound[row][round] */
 const secondsByRound: number[][] = rows.map(() => []);
 const rssByRow: number[] = rows.map(() => 0);
 for (let round = 0; round < repeat; round++) {
   rows.forEach(({ name, argv }, i) => {
-    const { seconds, rssMB } = timeOnce(name, argv);
+    const { seconds, rssMB } = timeCommand(name, capture, argv);
     secondsByRound[i].push(seconds);
     rssByRow[i] = Math.max(rssByRow[i], rssMB);
   });

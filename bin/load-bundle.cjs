@@ -32,7 +32,8 @@ function runBundle(file, writeCache = false) {
     }
   }
   const script = bundleScript(bundle, cachedData);
-  if (writeCache || cachedData === undefined || script.cachedDataRejected) {
+  // The build's run (writeCache: no cache read) and a run whose cache was missing or rejected.
+  if (cachedData === undefined || script.cachedDataRejected) {
     // After the run: the cache then holds the functions the run compiled, not only the top level.
     process.once("exit", () => saveCache(script, cacheFile, writeCache));
   }

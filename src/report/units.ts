@@ -9,12 +9,8 @@ let grouped: Intl.NumberFormat | undefined;
 /** A count as en-US writes it: 1,234,567. Whole numbers are grouped here, without ICU. */
 export function formatCount(n: number): string {
   if (Number.isSafeInteger(n)) {
-    const digits = String(Math.abs(n));
-    let out = digits.length % 3 === 0 ? "" : digits.slice(0, digits.length % 3);
-    for (let i = digits.length % 3; i < digits.length; i += 3) {
-      out += (out === "" ? "" : ",") + digits.slice(i, i + 3);
-    }
-    return n < 0 ? `-${out}` : out;
+    // A comma before every run of three digits that ends the number.
+    return String(n).replace(/\B(?=(\d{3})+$)/g, ",");
   }
   grouped ??= new Intl.NumberFormat("en-US");
   return grouped.format(n);

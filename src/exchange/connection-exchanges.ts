@@ -230,7 +230,11 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     if (wireLen > 0 && this.framing === Framing.UNDECIDED) {
       this.decideFraming(dir, view, wireLen);
     }
-    if (wireLen > 0 && this.wantsData) {
+    if (
+      wireLen > 0 &&
+      this.wantsData &&
+      !this.countedAsBody(dir, dataSeq, view, wireLen, frame, timeMs)
+    ) {
       // The payload as a range of the packet's bytes: no view per segment (onDataRange below).
       const start = view.payloadOffset;
       const end = start + view.payloadCapturedBytes;
@@ -245,6 +249,33 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     if (flags & TcpFlag.FIN) r.onFin(dir, (dataSeq + wireLen) >>> 0, frame, timeMs);
     if (flags & TcpFlag.RST) r.onRst(dir, frame, timeMs);
     if (this.endedDirs === 2) this.close();
+  }
+
+  /**
+   * Most segments of a transfer are the next bytes of an HTTP body, which the reader only counts:
+   * those go straight to it (the reassembler's bookkeeping, then the reader's countBody) instead
+   * of through the reassembler, dispatcher and parser calls, with the same effect. False when the
+   * segment needs the full path.
+   */
+  private countedAsBody(
+    dir: StreamDir,
+    seq: number,
+    view: PacketView,
+    wireLen: number,
+    frame: number,
+    timeMs: number,
+  ): boolean {
+    const dispatcher = this.dispatcher;
+    if (dispatcher === undefined || this.turns !== undefined) return false;
+    if (view.payloadCapturedBytes !== wireLen) return false;
+    const r = this.reassembler as StreamReassembler;
+    const offset = r.inOrderOffset(dir, seq);
+    if (offset < 0) return false;
+    const reader = dispatcher.bodyCounter(dir, wireLen);
+    if (reader === undefined) return false;
+    r.advance(dir, wireLen, frame, timeMs);
+    reader.countBody(wireLen, offset, frame, timeMs);
+    return true;
   }
 
   /**

@@ -6,6 +6,7 @@
 import { DnsTcpParser } from "./dns/dns-tcp-parser.ts";
 import type { DnsTracker } from "./dns/dns-tracker.ts";
 import { Http1Parser } from "./http1/http1-parser.ts";
+import type { Http1Reader } from "./http1/http1-reader.ts";
 import { Http2Parser } from "./http2/http2-parser.ts";
 import { type StreamProtocol, sniffStreamProtocol } from "./protocol-sniff.ts";
 import { TlsParser } from "./tls/tls-parser.ts";
@@ -34,6 +35,11 @@ export class ProtocolDispatcher implements StreamConsumer {
 
   constructor(options: DispatchOptions) {
     this.options = options;
+  }
+
+  /** The reader of `dir` when HTTP/1 parses it and it only counts the next `len` bytes. */
+  bodyCounter(dir: StreamDir, len: number): Http1Reader | undefined {
+    return this.http1?.bodyCounter(dir, len);
   }
 
   get wantsData(): boolean {

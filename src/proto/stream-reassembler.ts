@@ -114,6 +114,28 @@ export class StreamReassembler implements TcpStreamInput {
   }
 
   /**
+   * The stream offset of `seq` when a segment of `dir` starting there is simply the next bytes
+   * (the direction is open, nothing waits behind a hole, no FIN yet), else -1. With advance(), a
+   * consumer that only counts the bytes (an HTTP body) takes them without onSegmentRange's
+   * delivery chain: the same bookkeeping, the same consumer call.
+   */
+  inOrderOffset(dir: StreamDir, seq: number): number {
+    const d = this.dirs[dir];
+    if (!d.anchored || d.ended || d.pending.length > 0 || d.finOffsetBytes >= 0) return -1;
+    return seq === d.nextSeq ? d.nextOffsetBytes : -1;
+  }
+
+  /** Takes `len` bytes at the in-order edge (inOrderOffset) as delivered to the consumer. */
+  advance(dir: StreamDir, len: number, frame: number, timeMs: number): void {
+    const d = this.dirs[dir];
+    d.lastFrame = frame;
+    d.lastTimeMs = timeMs;
+    d.nextOffsetBytes += len;
+    d.nextSeq = seqAdd(d.nextSeq, len);
+    d.deliveredBytes += len;
+  }
+
+  /**
    * Delivers the part beyond the in-order edge of a segment at `offset`, captured as
    * bytes[start, end); a cut tail is a gap.
    */

@@ -442,7 +442,7 @@ export class TcpAnalyzer {
     fwd.lastSegmentFlags = flags;
 
     // Remove what this ACKs from the other direction's list; exact matches give RTT samples.
-    rev.unacked.acknowledge(ack, (tcpFlags & TcpFlag.ACK) !== 0, timeNs, rev.ackRtt);
+    rev.unacked.acknowledge(s, rev.ackRtt);
 
     // Bytes in flight after this segment (Wireshark's payload-based method), minus SACKed data.
     if (s.lenBytes > 0 && fwd.bytesInFlight.enabled && fwd.unacked.count > 0 && fwd.validBif) {

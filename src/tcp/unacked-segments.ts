@@ -8,8 +8,10 @@
  * are not captured.
  */
 
+import { TcpFlag } from "../decode/types.ts";
 import { primeDoubleFields } from "./double-fields.ts";
 import type { RttStats } from "./rtt-stats.ts";
+import type { Segment } from "./segment.ts";
 import { seqGt, seqLe } from "./seq32.ts";
 
 /** Wireshark packet-tcp.c TCP_MAX_UNACKED_SEGMENTS. */
@@ -98,11 +100,17 @@ export class UnackedSegments {
   }
 
   /**
-   * Applies the peer's cumulative ACK: drops what it covers and trims what it covers in part.
-   * A segment whose end it ACKs exactly gives `rtt` a sample, unless it was sent twice (Karn) or
-   * the segment carries no ACK flag.
+   * Applies the peer's cumulative ACK carried by `segment`: drops what it covers and trims what it
+   * covers in part. A segment whose end it ACKs exactly gives `rtt` a sample, unless it was sent
+   * twice (Karn) or `segment` carries no ACK flag. It takes the Segment, not its ACK number and
+   * time: V8 boxes a double passed to a call it does not inline (one allocation each, for every
+   * TCP packet).
    */
-  acknowledge(ack: number, hasAck: boolean, timeNs: number, rtt: RttStats): void {
+  acknowledge(segment: Segment, rtt: RttStats): void {
+    if (this.count === 0) return;
+    const ack = segment.ack;
+    const hasAck = (segment.tcpFlags & TcpFlag.ACK) !== 0;
+    const timeNs = segment.timeNs;
     for (let i = 0; i < this.count; ) {
       const segNext = this.nextSeqAt(i);
       if (ack === segNext) {

@@ -67,6 +67,13 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
     }
   }
 
+  /** The reader of `dir` when it is HTTP/1 and counts the next `len` bytes as body (countBody). */
+  bodyCounter(dir: StreamDir, len: number): Http1Reader | undefined {
+    if (this.mode[dir] !== "http1") return undefined;
+    const reader = this.readers[dir];
+    return reader.countsBody(len) ? reader : undefined;
+  }
+
   /**
    * onData for bytes[start, end): a segment of body that the reader only counts needs no view of
    * its bytes (the usual case: most segments of a transfer are body).

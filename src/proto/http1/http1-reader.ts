@@ -180,6 +180,17 @@ export class Http1Reader {
     return n;
   }
 
+  /** Whether countBody(len, ...) would take the bytes (it reads none of them). */
+  countsBody(len: number): boolean {
+    if (len <= 0) return false;
+    const state = this.state;
+    if (state === ReaderState.BODY_CLOSE) return true;
+    return (
+      (state === ReaderState.BODY_LENGTH || state === ReaderState.CHUNK_DATA) &&
+      this.remaining >= len
+    );
+  }
+
   /**
    * feed() for `len` bytes at `offset` when they are all body the reader only counts (a body by
    * Content-Length or chunk data with at least `len` bytes to go, or a close-delimited body).

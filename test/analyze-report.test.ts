@@ -15,6 +15,7 @@ const { renderAnalysisMarkdown } = await import("../src/report/analysis-markdown
 const { waterfallLines, phaseBar } = await import("../src/report/waterfall-text.ts");
 const { layerBar } = await import("../src/report/analysis-layer-bar.ts");
 const { findingLines } = await import("../src/report/finding-text.ts");
+const { emptyLayerTotals } = await import("../src/diagnose/layer-totals.ts");
 
 import type { Analysis } from "../src/diagnose/types.ts";
 import type { Exchange, Phase } from "../src/exchange/types.ts";
@@ -152,12 +153,7 @@ const refused = finding({
 });
 
 const byLayer = (charges: Partial<Record<Layer, number>>): Record<Layer, number> => ({
-  "client-app": 0,
-  "client-os": 0,
-  dns: 0,
-  network: 0,
-  "server-os": 0,
-  "server-app": 0,
+  ...emptyLayerTotals(),
   ...charges,
 });
 

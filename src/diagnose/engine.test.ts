@@ -6,10 +6,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import type { Exchange, Phase } from "../exchange/types.ts";
-import type { Finding } from "../model/finding.ts";
+import { type Finding, LAYERS } from "../model/finding.ts";
 import { ExchangeMarks, unionCount } from "./exchange-marks.ts";
 import { FindingGroups, FRAMES_PER_FINDING } from "./finding-groups.ts";
 import { headline } from "./headline.ts";
+import { emptyLayerTotals } from "./layer-totals.ts";
 import type { Occurrence } from "./occurrence.ts";
 import { ProvenIntervals } from "./proven-intervals.ts";
 import { moveCharge, rechargeExchange } from "./recharge-phases.ts";
@@ -231,5 +232,13 @@ describe("the headline", () => {
       headline({ exchanges: 4, slowExchanges: 0, failures: 1, failedConnections: 1, findings }),
       "1 of 5 requests failed (the server OS: connection refused by 10.0.0.2:80: 1 attempt)",
     );
+  });
+});
+
+describe("layer totals", () => {
+  it("starts every layer at zero, in LAYERS order (the JSON summary's key order)", () => {
+    const totals = emptyLayerTotals();
+    assert.deepEqual(Object.keys(totals), [...LAYERS]);
+    assert.deepEqual(Object.values(totals), [0, 0, 0, 0, 0, 0]);
   });
 });

@@ -2,10 +2,16 @@
 import type { Exchange } from "../exchange/types.ts";
 import { LAYERS, type Layer } from "../model/finding.ts";
 
+/** Zero for every layer, in LAYERS order (a literal: one is made per exchange). */
 export function emptyLayerTotals(): Record<Layer, number> {
-  const out = {} as Record<Layer, number>;
-  for (const layer of LAYERS) out[layer] = 0;
-  return out;
+  return {
+    "client-app": 0,
+    "client-os": 0,
+    dns: 0,
+    network: 0,
+    "server-os": 0,
+    "server-app": 0,
+  };
 }
 
 /** Adds the exchange's phase charges to `totals`; returns the exchange's own sum. */

@@ -66,6 +66,11 @@ export function senderIdleRule(side: number, kind: string): RuleFactory {
   return (context: RuleContext) => ({
     onDataPacket(packet: PassPacket, track: ConnectionTrack): void {
       if ((packet.fromClient ? 0 : 1) !== side) return;
+      // senderIdleMs is at most this (it counts from the side's last data or later): most
+      // segments of a transfer follow the previous one within the minimum.
+      if (packet.timeMs - track.lastDataMs[side]! - track.roundTripMs(side) < SENDER_IDLE_MIN_MS) {
+        return;
+      }
       const idleMs = senderIdleMs(packet, track, side);
       if (idleMs < SENDER_IDLE_MIN_MS) return;
       let state = track.slots[context.slot] as IdleGaps | undefined;

@@ -316,3 +316,30 @@ test("startMs counts from the capture's first packet, to the microsecond (tshark
   );
   assert.equal(connections[1].startEpochSec.toFixed(6), "1795636257.106986");
 });
+
+test("a connection's end is reported without a summary when nobody reads summaries", async () => {
+  const file = "examples/slow-endpoint.pcap";
+  const full = await analyzeConnections(file);
+  const events: string[] = [];
+  const lean = await analyzeConnections(file, {
+    keepSummaries: false,
+    onConnectionEnd: (conn) => events.push(`end ${conn.stream}`),
+  });
+  assert.deepEqual(lean.connections, []);
+  assert.deepEqual(
+    events,
+    full.connections.map((c) => `end ${c.stream}`),
+  );
+  // The capture's vantage is tallied from the same per-connection verdicts either way.
+  assert.deepEqual(lean.totals, full.totals);
+  assert.equal(full.totals.vantage.kind, "loopback");
+
+  // With onConnection too, each connection's end comes before its summary.
+  const both: string[] = [];
+  await analyzeConnections(file, {
+    keepSummaries: false,
+    onConnectionEnd: (conn) => both.push(`end ${conn.stream}`),
+    onConnection: (s) => both.push(`summary ${s.stream}`),
+  });
+  assert.deepEqual(both, ["end 0", "summary 0", "end 1", "summary 1"]);
+});

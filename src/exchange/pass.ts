@@ -77,10 +77,15 @@ class Pass {
     this.dnsPorts = new Set(options.dnsPorts ?? []);
     this.dnsPorts.add(DNS_PORT);
     this.sniffDns = options.sniffDns ?? true;
+    const keepSummaries = options.keepConnections ?? true;
     this.analyzer = new TcpAnalyzer({
       seriesMaxPoints: 0,
-      keepSummaries: options.keepConnections ?? true,
-      onConnection: (summary) => this.onConnection(summary),
+      keepSummaries,
+      onConnectionEnd: (conn) => this.onConnectionEnd(conn),
+      // Summaries only for those who read them (each costs a few microseconds).
+      ...(this.connectionObservers.length > 0
+        ? { onConnection: (summary: ConnectionSummary) => this.onConnection(summary) }
+        : {}),
     });
     this.packet = {
       record: undefined as unknown as PacketRecord,
@@ -159,16 +164,19 @@ class Pass {
     this.udpDns.onMessage("udp", src, dst, view.bytes.subarray(start, end), frame, timeMs);
   }
 
-  private onConnection(summary: ConnectionSummary): void {
-    const state = this.states.get(summary.stream);
-    if (state !== undefined) {
-      this.states.delete(summary.stream);
-      if (state === this.lastState) {
-        this.lastConn = undefined;
-        this.lastState = undefined;
-      }
-      state.finish();
+  /** The tcp stage finalized `conn`: its exchanges end (before observers see its summary). */
+  private onConnectionEnd(conn: Connection): void {
+    const state = this.states.get(conn.stream);
+    if (state === undefined) return;
+    this.states.delete(conn.stream);
+    if (state === this.lastState) {
+      this.lastConn = undefined;
+      this.lastState = undefined;
     }
+    state.finish();
+  }
+
+  private onConnection(summary: ConnectionSummary): void {
     const observers = this.connectionObservers;
     for (let i = 0; i < observers.length; i++) observers[i].onConnection?.(summary);
   }

@@ -30,7 +30,7 @@ import { HistoryLetter, isPowerOfTen } from "./history.ts";
 import { classifyReset } from "./resets.ts";
 import { Segment } from "./segment.ts";
 import { seqGt } from "./seq32.ts";
-import { buildSummary, captureVantage } from "./summary.ts";
+import { buildSummary, captureVantage, summaryVantage } from "./summary.ts";
 import {
   type ConnectionSummary,
   type ConnectionsResult,
@@ -93,6 +93,7 @@ export class TcpAnalyzer {
   private readonly seg = new Segment();
   private readonly seriesMaxPoints: number;
   private readonly onConnection: ((s: ConnectionSummary) => void) | undefined;
+  private readonly onConnectionEnd: ((conn: Connection) => void) | undefined;
   private readonly keepSummaries: boolean;
   private readonly summaries: ConnectionSummary[] = [];
   private readonly totals = new Float64Array(FLAG_COUNT_KEYS.length);
@@ -120,6 +121,7 @@ export class TcpAnalyzer {
   constructor(options: TcpAnalyzerOptions = {}) {
     this.seriesMaxPoints = options.seriesMaxPoints ?? 64;
     this.onConnection = options.onConnection;
+    this.onConnectionEnd = options.onConnectionEnd;
     this.keepSummaries = options.keepSummaries ?? true;
   }
 
@@ -760,10 +762,18 @@ export class TcpAnalyzer {
   private finalize(conn: Connection): void {
     if (conn.finalized) return;
     conn.finalized = true;
-    const summary = buildSummary(conn, this.baseSec, this.baseNsec);
+    const summary =
+      this.keepSummaries || this.onConnection !== undefined
+        ? buildSummary(conn, this.baseSec, this.baseNsec)
+        : undefined;
+    const vantage = summary !== undefined ? summary.vantage : summaryVantage(conn);
     conn.release();
-    const kind = summary.vantage.kind;
-    this.vantageTally.set(kind, (this.vantageTally.get(kind) ?? 0) + summary.vantage.confidence);
+    this.vantageTally.set(
+      vantage.kind,
+      (this.vantageTally.get(vantage.kind) ?? 0) + vantage.confidence,
+    );
+    if (this.onConnectionEnd) this.onConnectionEnd(conn);
+    if (summary === undefined) return;
     if (this.onConnection) this.onConnection(summary);
     if (this.keepSummaries) this.summaries.push(summary);
   }

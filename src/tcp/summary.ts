@@ -144,6 +144,16 @@ export function buildSummary(
   };
 }
 
+/** The vantage buildSummary gives `conn`, without the rest of the summary. */
+export function summaryVantage(conn: Connection): Vantage {
+  return connectionVantage(
+    conn,
+    decideRoles(conn).clientIsA,
+    conn.synToSynAckNs(),
+    conn.synAckToAckNs(),
+  );
+}
+
 /**
  * The capture's vantage: the kind with the most confidence summed over connections; its
  * confidence is that kind's share.

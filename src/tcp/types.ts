@@ -4,6 +4,7 @@
  * every field).
  */
 import type { ConnState } from "./conn-state.ts";
+import type { Connection } from "./connection.ts";
 import type { RttSummary } from "./rtt-stats.ts";
 import type { SeriesPoints } from "./series.ts";
 
@@ -190,6 +191,12 @@ export interface TcpAnalyzerOptions {
   seriesMaxPoints?: number;
   /** Called for each connection when it is finalized (closed and idle, reused, or at finish). */
   onConnection?: (summary: ConnectionSummary) => void;
+  /**
+   * Called for each connection when it is finalized, before onConnection, with the Connection
+   * itself (its per-segment state already released). A summary is built only for onConnection
+   * and keepSummaries: a caller that only needs to know the connection ended pays for none.
+   */
+  onConnectionEnd?: (conn: Connection) => void;
   /** Keep the summaries to return them from finish() (default true). */
   keepSummaries?: boolean;
 }

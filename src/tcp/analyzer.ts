@@ -25,7 +25,7 @@ import { WindowScale } from "./direction-state.ts";
 import { primeDoubleFields } from "./double-fields.ts";
 import { EndpointState } from "./endpoint-state.ts";
 import { ANY_RETRANSMISSION, AnalysisFlag } from "./flags.ts";
-import { FlowSide, FlowTable, flowHash, flowSide } from "./flow-table.ts";
+import { FlowSide, FlowTable, flowHash, flowSide, PacketTuple } from "./flow-table.ts";
 import { HistoryLetter, isPowerOfTen } from "./history.ts";
 import { classifyReset } from "./resets.ts";
 import { Segment } from "./segment.ts";
@@ -91,6 +91,8 @@ function readWord(bytes: Uint8Array, o: number): number {
 export class TcpAnalyzer {
   private readonly table = new FlowTable<Connection>();
   private readonly seg = new Segment();
+  /** The current packet's 4-tuple. */
+  private readonly tuple = new PacketTuple();
   private readonly seriesMaxPoints: number;
   private readonly onConnection: ((s: ConnectionSummary) => void) | undefined;
   private readonly onConnectionEnd: ((conn: Connection) => void) | undefined;
@@ -147,16 +149,18 @@ export class TcpAnalyzer {
     const v6 = view.ipVersion === 6;
     const so = view.ipSrcOffset;
     const dOff = view.ipDstOffset;
-    const s0 = readWord(bytes, so);
-    const s1 = v6 ? readWord(bytes, so + 4) : 0;
-    const s2 = v6 ? readWord(bytes, so + 8) : 0;
-    const s3 = v6 ? readWord(bytes, so + 12) : 0;
-    const d0 = readWord(bytes, dOff);
-    const d1 = v6 ? readWord(bytes, dOff + 4) : 0;
-    const d2 = v6 ? readWord(bytes, dOff + 8) : 0;
-    const d3 = v6 ? readWord(bytes, dOff + 12) : 0;
-    const sport = view.srcPort;
-    const dport = view.dstPort;
+    const tuple = this.tuple;
+    tuple.ipVersion = view.ipVersion;
+    tuple.s0 = readWord(bytes, so);
+    tuple.s1 = v6 ? readWord(bytes, so + 4) : 0;
+    tuple.s2 = v6 ? readWord(bytes, so + 8) : 0;
+    tuple.s3 = v6 ? readWord(bytes, so + 12) : 0;
+    tuple.sport = view.srcPort;
+    tuple.d0 = readWord(bytes, dOff);
+    tuple.d1 = v6 ? readWord(bytes, dOff + 4) : 0;
+    tuple.d2 = v6 ? readWord(bytes, dOff + 8) : 0;
+    tuple.d3 = v6 ? readWord(bytes, dOff + 12) : 0;
+    tuple.dport = view.dstPort;
     const tcpFlags = view.tcpFlags;
     const seq = view.tcpSeq >>> 0;
 
@@ -164,10 +168,7 @@ export class TcpAnalyzer {
     // come in runs): check it before hashing the tuple.
     const table = this.table;
     const recent = this.recent;
-    const side =
-      recent !== undefined && recent.id >= 0
-        ? flowSide(recent, view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport)
-        : FlowSide.NONE;
+    const side = recent !== undefined && recent.id >= 0 ? flowSide(recent, tuple) : FlowSide.NONE;
     let conn: Connection | undefined;
     let fromA: boolean;
     let hash: number;
@@ -176,13 +177,13 @@ export class TcpAnalyzer {
       fromA = side === FlowSide.FROM_A;
       hash = (recent as Connection).hash;
     } else {
-      hash = flowHash(s0, s1, s2, s3, sport, d0, d1, d2, d3, dport);
-      conn = table.find(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport, hash);
+      hash = flowHash(tuple);
+      conn = table.find(tuple, hash);
       fromA = table.lastFromA;
     }
     let flags = 0;
     if (conn === undefined) {
-      conn = this.newConnection(view.ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport, hash);
+      conn = new Connection(this.streams++, tuple, hash, this.seriesMaxPoints);
       conn.id = table.insert(conn);
       fromA = true;
       conn.firstFrame = record.frame;
@@ -194,20 +195,7 @@ export class TcpAnalyzer {
       const fwd = fromA ? conn.ab : conn.ba;
       if (fwd.baseSeqSet && seq !== fwd.baseSeq) {
         const old = conn;
-        conn = this.newConnection(
-          view.ipVersion,
-          s0,
-          s1,
-          s2,
-          s3,
-          sport,
-          d0,
-          d1,
-          d2,
-          d3,
-          dport,
-          hash,
-        );
+        conn = new Connection(this.streams++, tuple, hash, this.seriesMaxPoints);
         conn.id = old.id;
         table.replace(old.id, conn);
         old.id = -1;
@@ -333,38 +321,6 @@ export class TcpAnalyzer {
 
   /** Vantage votes of finalized connections, kept even when summaries are not. */
   private readonly vantageTally = new Map<string, number>();
-
-  private newConnection(
-    ipVersion: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    s3: number,
-    sport: number,
-    d0: number,
-    d1: number,
-    d2: number,
-    d3: number,
-    dport: number,
-    hash: number,
-  ): Connection {
-    return new Connection(
-      this.streams++,
-      ipVersion,
-      s0,
-      s1,
-      s2,
-      s3,
-      sport,
-      d0,
-      d1,
-      d2,
-      d3,
-      dport,
-      hash,
-      this.seriesMaxPoints,
-    );
-  }
 
   private checkAnomalies(conn: Connection, fwd: DirectionState, s: Segment): void {
     const f = s.tcpFlags;

@@ -7,7 +7,7 @@ import { formatIpWords } from "../model/ip-text.ts";
 import { DirectionState } from "./direction-state.ts";
 import { primeDoubleFields } from "./double-fields.ts";
 import { EndpointState, type EndpointStateValue } from "./endpoint-state.ts";
-import type { FlowKey } from "./flow-table.ts";
+import { type FlowKey, PacketTuple } from "./flow-table.ts";
 import type { RstRecord } from "./resets.ts";
 import { FLAG_COUNT_KEYS } from "./types.ts";
 
@@ -84,34 +84,20 @@ export class Connection implements FlowKey {
   queuedAtNs = 0;
   finalized = false;
 
-  constructor(
-    stream: number,
-    ipVersion: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    s3: number,
-    sport: number,
-    d0: number,
-    d1: number,
-    d2: number,
-    d3: number,
-    dport: number,
-    hash: number,
-    seriesMaxPoints: number,
-  ) {
+  /** A connection on the tuple of packet `t` (its source is endpoint A). */
+  constructor(stream: number, t: PacketTuple, hash: number, seriesMaxPoints: number) {
     this.stream = stream;
-    this.ipVersion = ipVersion;
-    this.a0 = s0;
-    this.a1 = s1;
-    this.a2 = s2;
-    this.a3 = s3;
-    this.portA = sport;
-    this.b0 = d0;
-    this.b1 = d1;
-    this.b2 = d2;
-    this.b3 = d3;
-    this.portB = dport;
+    this.ipVersion = t.ipVersion;
+    this.a0 = t.s0;
+    this.a1 = t.s1;
+    this.a2 = t.s2;
+    this.a3 = t.s3;
+    this.portA = t.sport;
+    this.b0 = t.d0;
+    this.b1 = t.d1;
+    this.b2 = t.d2;
+    this.b3 = t.d3;
+    this.portB = t.dport;
     this.hash = hash;
     this.ab = new DirectionState(seriesMaxPoints);
     this.ba = new DirectionState(seriesMaxPoints);
@@ -169,7 +155,7 @@ export class Connection implements FlowKey {
 }
 
 // Times in nanoseconds and sequence numbers exceed V8's small integers: see double-fields.ts.
-primeDoubleFields(new Connection(0, 4, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0), [
+primeDoubleFields(new Connection(0, new PacketTuple(), 0, 0), [
   "firstTimeNs",
   "lastTimeNs",
   "mruSynTimeNs",

@@ -1,6 +1,17 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { type FlowKey, FlowTable, flowHash } from "./flow-table.ts";
+import { type FlowKey, FlowTable, flowHash, PacketTuple } from "./flow-table.ts";
+
+/** An IPv4 packet's tuple from word 0 of each address (or all four words given). */
+function tuple(s: number[], sport: number, d: number[], dport: number): PacketTuple {
+  const t = new PacketTuple();
+  t.ipVersion = 4;
+  [t.s0, t.s1 = 0, t.s2 = 0, t.s3 = 0] = s;
+  [t.d0, t.d1 = 0, t.d2 = 0, t.d3 = 0] = d;
+  t.sport = sport;
+  t.dport = dport;
+  return t;
+}
 
 function key(i: number): FlowKey {
   const a0 = 0x0a000000 + (i % 251);
@@ -19,18 +30,21 @@ function key(i: number): FlowKey {
     b3: 0,
     portA,
     portB,
-    hash: flowHash(a0, 0, 0, 0, portA, b0, 0, 0, 0, portB),
+    hash: flowHash(tuple([a0], portA, [b0], portB)),
   };
 }
 
 function find(t: FlowTable<FlowKey>, k: FlowKey, reversed: boolean): FlowKey | undefined {
   return reversed
-    ? t.find(4, k.b0, 0, 0, 0, k.portB, k.a0, 0, 0, 0, k.portA, k.hash)
-    : t.find(4, k.a0, 0, 0, 0, k.portA, k.b0, 0, 0, 0, k.portB, k.hash);
+    ? t.find(tuple([k.b0], k.portB, [k.a0], k.portA), k.hash)
+    : t.find(tuple([k.a0], k.portA, [k.b0], k.portB), k.hash);
 }
 
 test("the hash is symmetric in the two endpoints", () => {
-  assert.equal(flowHash(1, 2, 3, 4, 5, 6, 7, 8, 9, 10), flowHash(6, 7, 8, 9, 10, 1, 2, 3, 4, 5));
+  assert.equal(
+    flowHash(tuple([1, 2, 3, 4], 5, [6, 7, 8, 9], 10)),
+    flowHash(tuple([6, 7, 8, 9], 10, [1, 2, 3, 4], 5)),
+  );
 });
 
 test("both directions find the entry; removals keep every other entry reachable", () => {

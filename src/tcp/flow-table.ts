@@ -7,6 +7,7 @@
  * Linear probing with backward-shift deletion (Knuth vol. 3 §6.4 algorithm R): no tombstones, so
  * lookups stay short however many connections come and go.
  */
+import { primeDoubleFields } from "./double-fields.ts";
 
 /** The address and port fields the table compares; Connection implements it. */
 export interface FlowKey {
@@ -35,53 +36,68 @@ export const FlowSide = {
 } as const;
 export type FlowSideValue = (typeof FlowSide)[keyof typeof FlowSide];
 
-/** Whether a packet with these addresses and ports is on `key`'s tuple, and which way. */
-export function flowSide(
-  key: FlowKey,
-  ipVersion: number,
-  s0: number,
-  s1: number,
-  s2: number,
-  s3: number,
-  sport: number,
-  d0: number,
-  d1: number,
-  d2: number,
-  d3: number,
-  dport: number,
-): FlowSideValue {
-  if (key.ipVersion !== ipVersion) return FlowSide.NONE;
-  if (endsAre(key, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport)) return FlowSide.FROM_A;
-  if (endsAre(key, d0, d1, d2, d3, dport, s0, s1, s2, s3, sport)) return FlowSide.FROM_B;
-  return FlowSide.NONE;
+/**
+ * A packet's 4-tuple: addresses as 32-bit words (IPv4 in word 0, the rest 0) and ports, source
+ * first. The tcp stage fills one per packet; the table reads it instead of taking the ten numbers
+ * as arguments (addresses above 2^30, like 127.0.0.1, are doubles that V8 would box per call).
+ */
+export class PacketTuple {
+  ipVersion = 0;
+  s0 = 0;
+  s1 = 0;
+  s2 = 0;
+  s3 = 0;
+  sport = 0;
+  d0 = 0;
+  d1 = 0;
+  d2 = 0;
+  d3 = 0;
+  dport = 0;
 }
 
-/** Whether `key`'s endpoint A is (x, xport) and its endpoint B (y, yport). Ports first: they differ most. */
-function endsAre(
+// Address words reach 2^32: see double-fields.ts.
+primeDoubleFields(new PacketTuple(), ["s0", "s1", "s2", "s3", "d0", "d1", "d2", "d3"]);
+
+/** Whether `key`'s endpoint A is the address w0..w3 with `port`. */
+function isEndA(
   key: FlowKey,
-  x0: number,
-  x1: number,
-  x2: number,
-  x3: number,
-  xport: number,
-  y0: number,
-  y1: number,
-  y2: number,
-  y3: number,
-  yport: number,
+  w0: number,
+  w1: number,
+  w2: number,
+  w3: number,
+  port: number,
 ): boolean {
-  return (
-    key.portA === xport &&
-    key.portB === yport &&
-    key.a0 === x0 &&
-    key.b0 === y0 &&
-    key.a1 === x1 &&
-    key.a2 === x2 &&
-    key.a3 === x3 &&
-    key.b1 === y1 &&
-    key.b2 === y2 &&
-    key.b3 === y3
-  );
+  return key.portA === port && key.a0 === w0 && key.a1 === w1 && key.a2 === w2 && key.a3 === w3;
+}
+
+/** Whether `key`'s endpoint B is the address w0..w3 with `port`. */
+function isEndB(
+  key: FlowKey,
+  w0: number,
+  w1: number,
+  w2: number,
+  w3: number,
+  port: number,
+): boolean {
+  return key.portB === port && key.b0 === w0 && key.b1 === w1 && key.b2 === w2 && key.b3 === w3;
+}
+
+/** Whether a packet with tuple `t` is on `key`'s tuple, and which way. */
+export function flowSide(key: FlowKey, t: PacketTuple): FlowSideValue {
+  if (key.ipVersion !== t.ipVersion) return FlowSide.NONE;
+  if (
+    isEndA(key, t.s0, t.s1, t.s2, t.s3, t.sport) &&
+    isEndB(key, t.d0, t.d1, t.d2, t.d3, t.dport)
+  ) {
+    return FlowSide.FROM_A;
+  }
+  if (
+    isEndA(key, t.d0, t.d1, t.d2, t.d3, t.dport) &&
+    isEndB(key, t.s0, t.s1, t.s2, t.s3, t.sport)
+  ) {
+    return FlowSide.FROM_B;
+  }
+  return FlowSide.NONE;
 }
 
 const INITIAL_SLOTS = 1024;
@@ -104,20 +120,9 @@ function endpointHash(w0: number, w1: number, w2: number, w3: number, port: numb
 }
 
 /** Symmetric: the same for (src, dst) and (dst, src). */
-export function flowHash(
-  s0: number,
-  s1: number,
-  s2: number,
-  s3: number,
-  sport: number,
-  d0: number,
-  d1: number,
-  d2: number,
-  d3: number,
-  dport: number,
-): number {
-  const x = endpointHash(s0, s1, s2, s3, sport);
-  const y = endpointHash(d0, d1, d2, d3, dport);
+export function flowHash(t: PacketTuple): number {
+  const x = endpointHash(t.s0, t.s1, t.s2, t.s3, t.sport);
+  const y = endpointHash(t.d0, t.d1, t.d2, t.d3, t.dport);
   return mix32((x + y) ^ Math.imul(x ^ y, 0x27d4eb2d)) >>> 0;
 }
 
@@ -131,21 +136,8 @@ export class FlowTable<T extends FlowKey> {
   /** Result of the last `find`: true when the packet's source is the key's endpoint A. */
   lastFromA = false;
 
-  /** The entry for a packet's tuple, or undefined; sets `lastFromA`. */
-  find(
-    ipVersion: number,
-    s0: number,
-    s1: number,
-    s2: number,
-    s3: number,
-    sport: number,
-    d0: number,
-    d1: number,
-    d2: number,
-    d3: number,
-    dport: number,
-    hash: number,
-  ): T | undefined {
+  /** The entry for a packet's tuple (`hash` = flowHash(t)), or undefined; sets `lastFromA`. */
+  find(t: PacketTuple, hash: number): T | undefined {
     const slots = this.slots;
     const mask = this.mask;
     for (let i = hash & mask; ; i = (i + 1) & mask) {
@@ -153,7 +145,7 @@ export class FlowTable<T extends FlowKey> {
       if (id < 0) return undefined;
       const e = this.entries[id]!;
       if (e.hash !== hash) continue;
-      const side = flowSide(e, ipVersion, s0, s1, s2, s3, sport, d0, d1, d2, d3, dport);
+      const side = flowSide(e, t);
       if (side === FlowSide.NONE) continue;
       this.lastFromA = side === FlowSide.FROM_A;
       return e;

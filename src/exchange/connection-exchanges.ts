@@ -815,7 +815,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       this.vantage = "unknown";
       return;
     }
-    this.vantage = connectionVantage(c, this.clientIsA, c.synToSynAckNs(), c.synAckToAckNs()).kind;
+    this.vantage = connectionVantage(c, this.clientIsA).kind;
     if (c.firstRttNs >= 0) {
       this.rttMs = Math.round(c.firstRttNs) / 1e6;
     } else {

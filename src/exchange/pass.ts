@@ -77,10 +77,9 @@ class Pass {
     this.dnsPorts = new Set(options.dnsPorts ?? []);
     this.dnsPorts.add(DNS_PORT);
     this.sniffDns = options.sniffDns ?? true;
-    const keepSummaries = options.keepConnections ?? true;
     this.analyzer = new TcpAnalyzer({
       seriesMaxPoints: 0,
-      keepSummaries,
+      keepSummaries: options.keepConnections ?? true,
       onConnectionEnd: (conn) => this.onConnectionEnd(conn),
       // Summaries only for those who read them (each costs a few microseconds).
       ...(this.connectionObservers.length > 0

@@ -139,19 +139,14 @@ export function buildSummary(
     flags,
     resets,
     resetsNotKept: Math.max(0, totalRst - resets.length),
-    vantage: connectionVantage(conn, clientIsA, synToSynAckNs, synAckToAckNs),
+    vantage: connectionVantage(conn, clientIsA),
     anomalies: conn.anomalies ? Object.fromEntries([...conn.anomalies].sort()) : {},
   };
 }
 
 /** The vantage buildSummary gives `conn`, without the rest of the summary. */
 export function summaryVantage(conn: Connection): Vantage {
-  return connectionVantage(
-    conn,
-    decideRoles(conn).clientIsA,
-    conn.synToSynAckNs(),
-    conn.synAckToAckNs(),
-  );
+  return connectionVantage(conn, decideRoles(conn).clientIsA);
 }
 
 /**

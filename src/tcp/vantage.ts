@@ -37,12 +37,10 @@ function isInitialTtl(ttl: number): boolean {
   return INITIAL_TTLS.includes(ttl);
 }
 
-export function connectionVantage(
-  conn: Connection,
-  clientIsA: boolean,
-  synToSynAckNs: number,
-  synAckToAckNs: number,
-): Vantage {
+/** Where `conn` was captured, by the evidence above; `clientIsA` from decideRoles. */
+export function connectionVantage(conn: Connection, clientIsA: boolean): Vantage {
+  const synToSynAckNs = conn.synToSynAckNs();
+  const synAckToAckNs = conn.synAckToAckNs();
   const evidence: string[] = [];
   const sameAddress =
     conn.a0 === conn.b0 && conn.a1 === conn.b1 && conn.a2 === conn.b2 && conn.a3 === conn.b3;

@@ -6,7 +6,7 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { repoRoot } from "../testing/corpus.ts";
+import { corpusPath, repoRoot, requireCorpus } from "../testing/corpus.ts";
 import { runPass } from "./pass.ts";
 import type { Exchange } from "./types.ts";
 
@@ -131,4 +131,44 @@ test("runPass: maxPackets stops the pass early", async () => {
   assert.equal(result.capture.packets, 9);
   // Exchanges /, /a complete within 9 packets; /b's request is cut by the end of the capture.
   assert.equal(result.exchanges, 2);
+});
+
+test("runPass: exchanges do not depend on whether connection summaries are built", async (t) => {
+  if (!requireCorpus(t)) return;
+  // Without summaries the tcp stage skips the counters only a summary reads; the exchange stage's
+  // vantage, round trip and roles must come out the same. These captures span the vantages, lost
+  // handshakes (round trip from data ACKs), retransmissions and resets.
+  const files = [
+    "http_espn.pcapng",
+    "tcp_retransmissions.pcapng",
+    "wikipedia.pcap",
+    "TLPW1-tcp-174.56.47.59-10.3.11.101-tcp-80-49309.pcap",
+    "tcp_refuseconnection.pcapng",
+    "latency1.pcapng",
+    "filecontainer-http.pcap",
+    "docker-http-upgrade.pcap",
+  ];
+  const vantages = new Set<string>();
+  let withoutHandshakeRtt = 0;
+  for (const file of files) {
+    const collect = async (keepConnections: boolean, summaries: boolean) => {
+      const out: Exchange[] = [];
+      await runPass(corpusPath(file), {
+        keepConnections,
+        observers: [
+          { onExchange: (x) => out.push(x), ...(summaries ? { onConnection: () => {} } : {}) },
+        ],
+      });
+      return out;
+    };
+    const lean = await collect(false, false);
+    assert.deepEqual(lean, await collect(true, false), file);
+    assert.deepEqual(lean, await collect(false, true), file);
+    for (const x of lean) {
+      if (x.vantage !== undefined) vantages.add(x.vantage);
+      if (x.rttMs !== null && !x.phases.some((p) => p.name === "connect")) withoutHandshakeRtt++;
+    }
+  }
+  assert.deepEqual([...vantages].sort(), ["client-side", "middle", "server-side", "unknown"]);
+  assert.ok(withoutHandshakeRtt > 0);
 });

@@ -97,6 +97,8 @@ export class TcpAnalyzer {
   private readonly onConnection: ((s: ConnectionSummary) => void) | undefined;
   private readonly onConnectionEnd: ((conn: Connection) => void) | undefined;
   private readonly keepSummaries: boolean;
+  /** A summary will be built for each connection (keepSummaries or onConnection). */
+  private readonly summarizing: boolean;
   private readonly summaries: ConnectionSummary[] = [];
   private readonly totals = new Float64Array(FLAG_COUNT_KEYS.length);
   private readonly anomalies = new Map<string, number>();
@@ -125,6 +127,7 @@ export class TcpAnalyzer {
     this.onConnection = options.onConnection;
     this.onConnectionEnd = options.onConnectionEnd;
     this.keepSummaries = options.keepSummaries ?? true;
+    this.summarizing = this.keepSummaries || this.onConnection !== undefined;
   }
 
   /** Analyses one packet; returns its AnalysisFlag bits (0 for non-TCP packets). */
@@ -279,8 +282,8 @@ export class TcpAnalyzer {
     }
     flags = s.flags;
 
-    // RST evidence needs the state before this segment updates it.
-    if (tcpFlags & TcpFlag.RST) this.recordReset(conn, fromA, view, s);
+    // RST evidence (for the summary) needs the state before this segment updates it.
+    if (tcpFlags & TcpFlag.RST && this.summarizing) this.recordReset(conn, fromA, view, s);
 
     this.updateSequenceState(conn, fwd, rev, s, flags);
     this.updateOptionsAndHandshake(conn, fromA, fwd, rev, view, s);
@@ -517,37 +520,19 @@ export class TcpAnalyzer {
     const tcpFlags = s.tcpFlags;
     const timeNs = s.timeNs;
     const lenBytes = s.lenBytes;
-    fwd.segments++;
-    fwd.bytes += view.originalLenBytes;
-    fwd.payloadBytes += lenBytes;
+    if (this.summarizing) this.updateSummaryCounters(conn, fromA, fwd, view, s, flags);
     if (lenBytes > 0) {
       if (fwd.firstPayloadTimeNs < 0) fwd.firstPayloadTimeNs = timeNs;
       fwd.lastPayloadTimeNs = timeNs;
       fwd.lastPayloadFrame = s.frame;
-      if (lenBytes > fwd.maxPayloadBytes) fwd.maxPayloadBytes = lenBytes;
       if (rev.mss > 0 && lenBytes > rev.mss) fwd.oversizeSegments++;
     }
-    if (fwd.receiveWindow.enabled) {
-      fwd.receiveWindow.add(timeNs, tcpFlags & TcpFlag.SYN ? s.window : fwd.scaledWindow(s.window));
-    }
-    // ECN (RFC 3168): CE marks on IP, ECE echoes on TCP.
-    if ((view.ipEcn & 3) === 3) fwd.ecnCeMarks++;
-    if (tcpFlags & TcpFlag.ECE && (tcpFlags & TcpFlag.SYN) === 0) fwd.ecnEchoes++;
 
-    // IP evidence.
+    // IP evidence (the vantage).
     const ttl = view.ipTtl;
     if (fwd.ttlFirst < 0) fwd.ttlFirst = ttl;
     if (ttl < fwd.ttlMin) fwd.ttlMin = ttl;
     if (ttl > fwd.ttlMax) fwd.ttlMax = ttl;
-    const ipId = view.ipId;
-    if (ipId >= 0) {
-      if (fwd.ipIdLast >= 0) {
-        const step = (ipId - fwd.ipIdLast) & 0xffff;
-        if (step <= 64) fwd.ipIdSmallSteps++;
-        else fwd.ipIdBigSteps++;
-      }
-      fwd.ipIdLast = ipId;
-    }
     if (
       fwd.checksumChecked < CHECKSUM_SAMPLES_PER_DIRECTION &&
       lenBytes <= CHECKSUM_MAX_PAYLOAD_BYTES
@@ -559,10 +544,10 @@ export class TcpAnalyzer {
       }
     }
 
-    // Flag counts, as tshark's display filters count frames.
-    const counts = conn.flagCounts;
-    const totals = this.totals;
+    // Flag counts, as tshark's display filters count frames (the capture's totals too).
     if (flags !== 0 || tcpFlags & TcpFlag.RST) {
+      const counts = conn.flagCounts;
+      const totals = this.totals;
       for (let i = 0; i < COUNTED_FLAGS.length; i++) {
         if (flags & COUNTED_FLAGS[i]!) {
           counts[i]++;
@@ -573,6 +558,63 @@ export class TcpAnalyzer {
         counts[I_RESET]++;
         totals[I_RESET]++;
       }
+    }
+
+    // Endpoint states (the sweep's timeouts, the summary's state).
+    if (tcpFlags & TcpFlag.FIN) {
+      fwd.finCount++;
+      if (fwd.firstFinTimeNs < 0) {
+        fwd.firstFinTimeNs = timeNs;
+        fwd.firstFinFrame = s.frame;
+      }
+    }
+    if (tcpFlags & TcpFlag.RST) fwd.rstCount++;
+    if (tcpFlags & TcpFlag.SYN) fwd.synCount++;
+    this.updateEndpointStates(conn, fromA, tcpFlags);
+    if (conn.closedAtNs < 0) {
+      if (tcpFlags & TcpFlag.RST || (fwd.finCount > 0 && rev.finCount > 0)) {
+        conn.closedAtNs = timeNs;
+      }
+    }
+  }
+
+  /**
+   * What only a ConnectionSummary reads: byte and segment counts, ECN marks, IP ID steps, loss and
+   * zero-window counts and the history letters. Skipped when no summary will be built.
+   */
+  private updateSummaryCounters(
+    conn: Connection,
+    fromA: boolean,
+    fwd: DirectionState,
+    view: PacketView,
+    s: Segment,
+    flags: number,
+  ): void {
+    const tcpFlags = s.tcpFlags;
+    const lenBytes = s.lenBytes;
+    fwd.segments++;
+    fwd.bytes += view.originalLenBytes;
+    fwd.payloadBytes += lenBytes;
+    if (lenBytes > fwd.maxPayloadBytes) fwd.maxPayloadBytes = lenBytes;
+    if (fwd.receiveWindow.enabled) {
+      fwd.receiveWindow.add(
+        s.timeNs,
+        tcpFlags & TcpFlag.SYN ? s.window : fwd.scaledWindow(s.window),
+      );
+    }
+    // ECN (RFC 3168): CE marks on IP, ECE echoes on TCP.
+    if ((view.ipEcn & 3) === 3) fwd.ecnCeMarks++;
+    if (tcpFlags & TcpFlag.ECE && (tcpFlags & TcpFlag.SYN) === 0) fwd.ecnEchoes++;
+    const ipId = view.ipId;
+    if (ipId >= 0) {
+      if (fwd.ipIdLast >= 0) {
+        const step = (ipId - fwd.ipIdLast) & 0xffff;
+        if (step <= 64) fwd.ipIdSmallSteps++;
+        else fwd.ipIdBigSteps++;
+      }
+      fwd.ipIdLast = ipId;
+    }
+    if (flags !== 0) {
       if (flags & ANY_RETRANSMISSION) {
         fwd.retransmissions++;
         fwd.retransmittedBytes += lenBytes;
@@ -587,8 +629,7 @@ export class TcpAnalyzer {
         if (isPowerOfTen(fwd.zeroWindows)) conn.historyRepeat(fromA, "W");
       }
     }
-
-    // Zeek history letters and endpoint states.
+    // Zeek's history letters.
     if (tcpFlags & TcpFlag.SYN) {
       if (tcpFlags & TcpFlag.ACK) conn.historyOnce(fromA, HistoryLetter.H, "H");
       else conn.historyOnce(fromA, HistoryLetter.S, "S");
@@ -601,29 +642,8 @@ export class TcpAnalyzer {
     else if ((tcpFlags & (SYN_FIN_RST | TcpFlag.ACK)) === TcpFlag.ACK) {
       conn.historyOnce(fromA, HistoryLetter.A, "A");
     }
-    if (tcpFlags & TcpFlag.FIN) {
-      conn.historyOnce(fromA, HistoryLetter.F, "F");
-      fwd.finCount++;
-      if (fwd.firstFinTimeNs < 0) {
-        fwd.firstFinTimeNs = timeNs;
-        fwd.firstFinFrame = s.frame;
-      }
-    }
-    if (tcpFlags & TcpFlag.RST) {
-      conn.historyOnce(fromA, HistoryLetter.R, "R");
-      fwd.rstCount++;
-    }
-    if (tcpFlags & TcpFlag.SYN) {
-      fwd.synCount++;
-      if (fwd.firstSynTimeNs < 0) fwd.firstSynTimeNs = timeNs;
-      fwd.lastSynTimeNs = timeNs;
-    }
-    this.updateEndpointStates(conn, fromA, tcpFlags);
-    if (conn.closedAtNs < 0) {
-      if (tcpFlags & TcpFlag.RST || (fwd.finCount > 0 && rev.finCount > 0)) {
-        conn.closedAtNs = timeNs;
-      }
-    }
+    if (tcpFlags & TcpFlag.FIN) conn.historyOnce(fromA, HistoryLetter.F, "F");
+    if (tcpFlags & TcpFlag.RST) conn.historyOnce(fromA, HistoryLetter.R, "R");
   }
 
   private updateEndpointStates(conn: Connection, fromA: boolean, tcpFlags: number): void {
@@ -718,10 +738,7 @@ export class TcpAnalyzer {
   private finalize(conn: Connection): void {
     if (conn.finalized) return;
     conn.finalized = true;
-    const summary =
-      this.keepSummaries || this.onConnection !== undefined
-        ? buildSummary(conn, this.baseSec, this.baseNsec)
-        : undefined;
+    const summary = this.summarizing ? buildSummary(conn, this.baseSec, this.baseNsec) : undefined;
     const vantage = summary !== undefined ? summary.vantage : summaryVantage(conn);
     conn.release();
     this.vantageTally.set(

@@ -81,8 +81,6 @@ export class DirectionState {
   synCount = 0;
   finCount = 0;
   rstCount = 0;
-  firstSynTimeNs = -1;
-  lastSynTimeNs = -1;
   firstFinFrame = 0;
   firstFinTimeNs = -1;
   firstPayloadTimeNs = -1;
@@ -148,8 +146,6 @@ primeDoubleFields(new DirectionState(0), [
   "lastAckTimeNs",
   "tsValPending",
   "tsValPendingTimeNs",
-  "firstSynTimeNs",
-  "lastSynTimeNs",
   "firstFinTimeNs",
   "firstPayloadTimeNs",
   "lastPayloadTimeNs",

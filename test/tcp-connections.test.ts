@@ -4,11 +4,23 @@
  * exist; segments built here for the cases the corpus lacks.
  */
 import assert from "node:assert/strict";
+import { readdirSync } from "node:fs";
+import { join } from "node:path";
 import { test } from "node:test";
+import { readCapture } from "../src/capture/index.ts";
+import { CaptureError } from "../src/capture/types.ts";
+import { createPacketView, decodeRecord } from "../src/decode/index.ts";
 import { TcpFlag } from "../src/decode/types.ts";
-import { AnalysisFlag, analyzeConnections, type ConnectionSummary } from "../src/tcp/index.ts";
+import {
+  AnalysisFlag,
+  analyzeConnections,
+  type ConnectionSummary,
+  TcpAnalyzer,
+} from "../src/tcp/index.ts";
 import { type BuiltSegment, runSegments } from "../src/tcp/testing/built-segments.ts";
-import { corpusPath, requireCorpus } from "../src/testing/corpus.ts";
+import { corpusDir, corpusPath, repoRoot, requireCorpus } from "../src/testing/corpus.ts";
+
+const labFixtures = join(repoRoot, "test/fixtures/labs");
 
 const S = TcpFlag.SYN;
 const A = TcpFlag.ACK;
@@ -342,4 +354,39 @@ test("a connection's end is reported without a summary when nobody reads summari
     onConnection: (s) => both.push(`summary ${s.stream}`),
   });
   assert.deepEqual(both, ["end 0", "summary 0", "end 1", "summary 1"]);
+});
+
+test("per-packet analysis flags do not depend on whether summaries are built", async (t) => {
+  if (!requireCorpus(t)) return;
+  // Without summaries the analyzer skips the counters only a summary reads; a classifier that
+  // read one of them would flag differently (the packets command builds no summaries).
+  const files = [
+    ...readdirSync(corpusDir)
+      .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
+      .map(corpusPath),
+    ...readdirSync(labFixtures)
+      .filter((f) => f.endsWith(".pcap"))
+      .map((f) => join(labFixtures, f)),
+  ];
+  let flagged = 0;
+  for (const file of files) {
+    const full = new TcpAnalyzer({ seriesMaxPoints: 0 });
+    const lean = new TcpAnalyzer({ seriesMaxPoints: 0, keepSummaries: false });
+    const view = createPacketView();
+    try {
+      await readCapture(file, (record) => {
+        decodeRecord(record, view);
+        const a = full.onPacket(record, view);
+        const dupA = full.lastDupAckNumber;
+        const b = lean.onPacket(record, view);
+        assert.equal(b, a, `${file} frame ${record.frame}: flags`);
+        assert.equal(lean.lastDupAckNumber, dupA, `${file} frame ${record.frame}: dup ACK number`);
+        if (a !== 0) flagged++;
+      });
+    } catch (error) {
+      if (!(error instanceof CaptureError)) throw error;
+    }
+    assert.deepEqual(lean.finish().totals, full.finish().totals, file);
+  }
+  assert.ok(flagged > 500, `only ${flagged} flagged packets`);
 });

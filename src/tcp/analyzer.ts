@@ -520,6 +520,7 @@ export class TcpAnalyzer {
     const tcpFlags = s.tcpFlags;
     const timeNs = s.timeNs;
     const lenBytes = s.lenBytes;
+    fwd.segments++; // also the acked-unseen classifier's
     if (this.summarizing) this.updateSummaryCounters(conn, fromA, fwd, view, s, flags);
     if (lenBytes > 0) {
       if (fwd.firstPayloadTimeNs < 0) fwd.firstPayloadTimeNs = timeNs;
@@ -579,7 +580,7 @@ export class TcpAnalyzer {
   }
 
   /**
-   * What only a ConnectionSummary reads: byte and segment counts, ECN marks, IP ID steps, loss and
+   * What only a ConnectionSummary reads: byte counts, ECN marks, IP ID steps, loss and
    * zero-window counts and the history letters. Skipped when no summary will be built.
    */
   private updateSummaryCounters(
@@ -592,7 +593,6 @@ export class TcpAnalyzer {
   ): void {
     const tcpFlags = s.tcpFlags;
     const lenBytes = s.lenBytes;
-    fwd.segments++;
     fwd.bytes += view.originalLenBytes;
     fwd.payloadBytes += lenBytes;
     if (lenBytes > fwd.maxPayloadBytes) fwd.maxPayloadBytes = lenBytes;

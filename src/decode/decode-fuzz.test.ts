@@ -6,10 +6,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { prng as generator } from "../testing/prng.ts";
-import { createPacketView, decodePacket } from "./index.ts";
+import { createPacketView, decodeLayers, decodePacket } from "./index.ts";
 import { LinkType } from "./link-types.ts";
 import * as recordedPackets from "./testing/packets.ts";
 import type { RecordedPacket } from "./testing/recorded-packet.ts";
+import { viewDifference } from "./testing/view-difference.ts";
 import { viewViolations } from "./testing/view-invariants.ts";
 import type { PacketView } from "./types.ts";
 
@@ -77,6 +78,7 @@ describe("decodePacket on mutated packets", () => {
     const bases = Object.values(recordedPackets) as RecordedPacket[];
     const random = generator(SEED);
     const view = createPacketView();
+    const loopView = createPacketView();
     const reasons = new Map<string, number>();
     for (let i = 0; i < MUTATIONS; i++) {
       const packet = mutate(bases[i % bases.length], random);
@@ -98,6 +100,17 @@ describe("decodePacket on mutated packets", () => {
       for (const key of SCALAR_KEYS) {
         assert.deepEqual(view[key], fresh[key], `mutation ${i}: ${key} differs from a fresh view`);
       }
+      // The Ethernet/IPv4/TCP fast path must leave the view as the layer loop leaves its own.
+      decodeLayers(
+        packet.linkType,
+        packet.bytes,
+        0,
+        packet.bytes.length,
+        packet.originalLenBytes,
+        loopView,
+      );
+      const difference = viewDifference(view, loopView);
+      assert.equal(difference, undefined, `mutation ${i}: ${difference} differs from the loop's`);
       const key = view.stop ? `${view.stop.layer} ${view.stop.reason}` : "complete";
       reasons.set(key, (reasons.get(key) ?? 0) + 1);
     }

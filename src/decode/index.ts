@@ -8,6 +8,7 @@ import { decodeBsdLoopback } from "./bsd-loopback.ts";
 import { type DecodeCursor, decodeCursor, Layer, type LayerId } from "./cursor.ts";
 import { decodeEtherTypePayload } from "./ether-type-payload.ts";
 import { decodeEthernet } from "./ethernet.ts";
+import { decodeEthernetIpv4Tcp } from "./ethernet-ipv4-tcp.ts";
 import { decodeGre } from "./gre.ts";
 import { decodeIcmp } from "./icmp.ts";
 import { decodeIcmpv6 } from "./icmpv6.ts";
@@ -80,6 +81,24 @@ export function decodeRecord(record: PacketRecord, view: PacketView): PacketView
 }
 
 function decodeBytes(
+  linkType: number,
+  bytes: Uint8Array,
+  startOffset: number,
+  capturedLenBytes: number,
+  originalLenBytes: number,
+  view: PacketView,
+): PacketView {
+  if (
+    linkType === LinkType.ETHERNET &&
+    decodeEthernetIpv4Tcp(view, bytes, startOffset, capturedLenBytes, originalLenBytes)
+  ) {
+    return view;
+  }
+  return decodeLayers(linkType, bytes, startOffset, capturedLenBytes, originalLenBytes, view);
+}
+
+/** The general path: one decoder per layer, in the order the headers say. */
+export function decodeLayers(
   linkType: number,
   bytes: Uint8Array,
   startOffset: number,

@@ -236,20 +236,55 @@ function resetTcp(view: PacketView): void {
   view.tcpWindow = 0;
   view.tcpChecksum = 0;
   view.tcpUrgent = 0;
-  // decodeTcp walks options only when the header is longer than its fixed 20 bytes.
-  if (view.tcpHeaderLenBytes > TCP_FIXED_HEADER_BYTES) {
-    view.tcpMss = -1;
-    view.tcpWindowScale = -1;
-    view.tcpSackPermitted = false;
-    view.tcpSackCount = 0;
-    view.tcpHasTimestamps = false;
-    view.tcpTsVal = 0;
-    view.tcpTsEcr = 0;
-    view.tcpFastOpen = false;
-    view.tcpOtherOptionCount = 0;
-    view.tcpOptionsMalformed = false;
-  }
+  resetTcpOptions(view);
   view.tcpHeaderLenBytes = 0;
+}
+
+/** decodeTcp walks options only when the header is longer than its fixed 20 bytes. */
+function resetTcpOptions(view: PacketView): void {
+  if (view.tcpHeaderLenBytes <= TCP_FIXED_HEADER_BYTES) return;
+  view.tcpMss = -1;
+  view.tcpWindowScale = -1;
+  view.tcpSackPermitted = false;
+  view.tcpSackCount = 0;
+  view.tcpHasTimestamps = false;
+  view.tcpTsVal = 0;
+  view.tcpTsEcr = 0;
+  view.tcpFastOpen = false;
+  view.tcpOtherOptionCount = 0;
+  view.tcpOptionsMalformed = false;
+}
+
+/**
+ * The reset before the Ethernet/IPv4/TCP fast path (ethernet-ipv4-tcp.ts) fills the view: what
+ * resetPacketView and resetNetworkLayers would clear, except the fields that path writes itself.
+ */
+export function resetForIpv4Tcp(
+  view: PacketView,
+  linkType: number,
+  bytes: Uint8Array,
+  startOffset: number,
+  capturedLenBytes: number,
+  originalLenBytes: number,
+): void {
+  view.bytes = bytes;
+  view.packetOffset = startOffset;
+  view.capturedEndOffset = startOffset + capturedLenBytes;
+  view.originalLenBytes = originalLenBytes;
+  view.linkType = linkType;
+  view.vlanCount = 0;
+  view.sllPacketType = -1;
+  view.sllInterfaceIndex = -1;
+  view.pppProtocol = -1;
+  view.tunnelCount = 0;
+  view.vxlanVni = -1;
+  view.truncated = capturedLenBytes < originalLenBytes;
+  view.stop = undefined;
+  view.ipv6ExtCount = 0;
+  const transport = view.transport;
+  if (transport === "tcp") resetTcpOptions(view);
+  else if (transport === "udp") view.udpLenBytes = 0;
+  else if (transport === "icmp" || transport === "icmpv6") resetIcmp(view);
 }
 
 function resetIcmp(view: PacketView): void {

@@ -71,6 +71,9 @@ export class DirectionState {
   ecnEchoes = 0;
 
   // ── counters ──
+  // bytes, payloadBytes, retransmittedBytes, retransmissions, zeroWindows, maxPayloadBytes, the ECN
+  // counts and the IP ID steps are kept only by an analyzer that builds summaries
+  // (TcpAnalyzer.updateSummaryCounters); the rest always.
   segments = 0;
   /** Frame bytes on the wire (link headers included), as tshark's conversation table counts them. */
   bytes = 0;

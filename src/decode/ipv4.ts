@@ -13,10 +13,20 @@ import { stopDecoding, stopShortHeader } from "./stop.ts";
 import type { PacketView } from "./types.ts";
 
 export const IPV4_MIN_HEADER_BYTES = 20;
-const FLAG_DONT_FRAGMENT = 0x4000;
+export const FLAG_DONT_FRAGMENT = 0x4000;
 const FLAG_MORE_FRAGMENTS = 0x2000;
 /** Fragment offset, in 8-byte units (RFC 791 §3.1). */
 const FRAGMENT_OFFSET_MASK = 0x1fff;
+
+/**
+ * Where a datagram at `start` ends: where its total length says, but never past the frame that
+ * carries it (`containerEnd`); a total length of 0 (a segmentation offload super-packet) is the
+ * frame's own length.
+ */
+export function ipv4DatagramEnd(start: number, totalLen: number, containerEnd: number): number {
+  const end = totalLen === 0 ? containerEnd : start + totalLen;
+  return Math.min(end, containerEnd);
+}
 
 export function decodeIpv4(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
@@ -85,9 +95,7 @@ export function decodeIpv4(view: PacketView, cursor: DecodeCursor): void {
     stopShortHeader(view, "ipv4", start, headerLen, containerEnd, "IPv4 options");
     return;
   }
-  // The datagram ends where its total length says, but never past the frame that carries it.
-  let wireEnd = totalLen === 0 ? containerEnd : start + totalLen;
-  if (wireEnd > containerEnd) wireEnd = containerEnd;
+  const wireEnd = ipv4DatagramEnd(start, totalLen, containerEnd);
   const l4 = start + headerLen;
   dispatchIpPayload(view, cursor, 4, protocol, l4, wireEnd, fragmentOffsetBytes !== 0);
 }

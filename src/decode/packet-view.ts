@@ -172,15 +172,28 @@ export function resetPacketView(
   capturedLenBytes: number,
   originalLenBytes: number,
 ): void {
+  resetFrame(view, linkType, bytes, startOffset, capturedLenBytes, originalLenBytes);
+  view.link = "unsupported";
+  view.macSrcOffset = -1;
+  view.macDstOffset = -1;
+  view.etherType = -1;
+  if (view.ipVersion !== 0) resetNetworkLayers(view);
+}
+
+/** The frame's own fields, and the link-layer fields only some link types set. */
+function resetFrame(
+  view: PacketView,
+  linkType: number,
+  bytes: Uint8Array,
+  startOffset: number,
+  capturedLenBytes: number,
+  originalLenBytes: number,
+): void {
   view.bytes = bytes;
   view.packetOffset = startOffset;
   view.capturedEndOffset = startOffset + capturedLenBytes;
   view.originalLenBytes = originalLenBytes;
   view.linkType = linkType;
-  view.link = "unsupported";
-  view.macSrcOffset = -1;
-  view.macDstOffset = -1;
-  view.etherType = -1;
   view.vlanCount = 0;
   view.sllPacketType = -1;
   view.sllInterfaceIndex = -1;
@@ -189,7 +202,6 @@ export function resetPacketView(
   view.vxlanVni = -1;
   view.truncated = capturedLenBytes < originalLenBytes;
   view.stop = undefined;
-  if (view.ipVersion !== 0) resetNetworkLayers(view);
 }
 
 /**
@@ -267,19 +279,7 @@ export function resetForIpv4Tcp(
   capturedLenBytes: number,
   originalLenBytes: number,
 ): void {
-  view.bytes = bytes;
-  view.packetOffset = startOffset;
-  view.capturedEndOffset = startOffset + capturedLenBytes;
-  view.originalLenBytes = originalLenBytes;
-  view.linkType = linkType;
-  view.vlanCount = 0;
-  view.sllPacketType = -1;
-  view.sllInterfaceIndex = -1;
-  view.pppProtocol = -1;
-  view.tunnelCount = 0;
-  view.vxlanVni = -1;
-  view.truncated = capturedLenBytes < originalLenBytes;
-  view.stop = undefined;
+  resetFrame(view, linkType, bytes, startOffset, capturedLenBytes, originalLenBytes);
   view.ipv6ExtCount = 0;
   const transport = view.transport;
   if (transport === "tcp") resetTcpOptions(view);

@@ -12,6 +12,29 @@ import type { PacketView } from "./types.ts";
 
 export const TCP_MIN_HEADER_BYTES = 20;
 
+/**
+ * The fixed TCP header's fields for a header at `start` whose data offset says `headerLen` bytes
+ * (shared with the Ethernet/IPv4/TCP fast path); options and payload are the caller's.
+ */
+export function setTcpFields(
+  view: PacketView,
+  b: Uint8Array,
+  start: number,
+  headerLen: number,
+): void {
+  view.transport = "tcp";
+  view.l4Offset = start;
+  view.srcPort = u16be(b, start);
+  view.dstPort = u16be(b, start + 2);
+  view.tcpSeq = u32be(b, start + 4);
+  view.tcpAck = u32be(b, start + 8);
+  view.tcpHeaderLenBytes = headerLen;
+  view.tcpFlags = ((b[start + 12] & 1) << 8) | b[start + 13];
+  view.tcpWindow = u16be(b, start + 14);
+  view.tcpChecksum = u16be(b, start + 16);
+  view.tcpUrgent = u16be(b, start + 18);
+}
+
 export function decodeTcp(view: PacketView, cursor: DecodeCursor): void {
   const b = view.bytes;
   const start = cursor.offsetBytes;
@@ -34,17 +57,7 @@ export function decodeTcp(view: PacketView, cursor: DecodeCursor): void {
     );
     return;
   }
-  view.transport = "tcp";
-  view.l4Offset = start;
-  view.srcPort = u16be(b, start);
-  view.dstPort = u16be(b, start + 2);
-  view.tcpSeq = u32be(b, start + 4);
-  view.tcpAck = u32be(b, start + 8);
-  view.tcpHeaderLenBytes = headerLen;
-  view.tcpFlags = ((offsetByte & 1) << 8) | b[start + 13];
-  view.tcpWindow = u16be(b, start + 14);
-  view.tcpChecksum = u16be(b, start + 16);
-  view.tcpUrgent = u16be(b, start + 18);
+  setTcpFields(view, b, start, headerLen);
 
   const headerEnd = start + headerLen;
   if (headerEnd > end) {

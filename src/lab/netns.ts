@@ -121,3 +121,11 @@ export function makeLinkRealistic(netns: string | undefined, device: string): vo
 export function setSysctl(netns: string, key: string, value: string): void {
   runIn(netns, "sysctl", ["-q", "-w", `${key}=${value}`]);
 }
+
+/**
+ * Caps every TCP socket's receive buffer in `netns` at `maxBytes` (net.ipv4.tcp_rmem: min,
+ * default, max; per namespace), so that autotuning cannot grow it past what a lab needs to fill.
+ */
+export function capReceiveBuffer(netns: string, maxBytes: number): void {
+  setSysctl(netns, "net.ipv4.tcp_rmem", `4096 ${maxBytes} ${maxBytes}`);
+}

@@ -2,7 +2,7 @@ import { TcpFlag } from "../../decode/types.ts";
 import { bodyServer } from "../body-server.ts";
 import { fromPort, hasFlags, serverPort, toPort, withPayload } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
-import { setSysctl } from "../netns.ts";
+import { capReceiveBuffer } from "../netns.ts";
 import type { Lab } from "../types.ts";
 
 const RMEM_MAX_BYTES = 8192;
@@ -41,8 +41,7 @@ Layer: the receiver's OS here (a sysctl); if the app set SO_RCVBUF, it is the ap
 
   async run(ctx) {
     const path = await ctx.routed({ oneWayDelayMs: ONE_WAY_DELAY_MS });
-    // min, default, max of each TCP socket's receive buffer in the client's namespace.
-    setSysctl(path.client.netns!, "net.ipv4.tcp_rmem", `4096 ${RMEM_MAX_BYTES} ${RMEM_MAX_BYTES}`);
+    capReceiveBuffer(path.client.netns!, RMEM_MAX_BYTES);
     const server = ctx.agent("server", path.server, { host: path.server.address });
     const { port } = await server.waitFor("ready", 5000);
     await ctx.startCapture(path.server, `tcp port ${port}`, 160);

@@ -3,10 +3,17 @@ import { TcpFlag } from "../../decode/types.ts";
 import { bodyServer } from "../body-server.ts";
 import { hasFlags, ms, serverPort, toPort } from "../capture-queries.ts";
 import type { LabPacket } from "../lab-packet.ts";
+import { capReceiveBuffer } from "../netns.ts";
 import type { Lab } from "../types.ts";
 
 const RESPONSE_BYTES = 1024 * 1024;
 const PAUSE_MS = 1000;
+/**
+ * The receiver's socket buffer cap (tcp_rmem in the lab's namespace), well below the 1 MiB it is
+ * sent, so that the window must close whatever autotuning does with the default 6 MiB maximum
+ * (one CI run once saw no zero window; docs/labs.md).
+ */
+export const ZERO_WINDOW_RMEM_BYTES = 256 * 1024;
 
 export const zeroWindowClient: Lab = {
   name: "zero-window-client",
@@ -15,7 +22,8 @@ export const zeroWindowClient: Lab = {
   kind: "zero-window",
   needsRoot: true,
   timeLimitMs: 15_000,
-  captureNotes: "loopback in a namespace, MTU 1500; cost = first zero window -> window update",
+  captureNotes:
+    "loopback in a namespace, MTU 1500, receive buffers capped at 256 KiB; cost = first zero window -> window update",
   lesson: `The client requests 1 MiB and then, busy elsewhere, does not read for ${PAUSE_MS} ms.
 At each layer:
 - client OS: keeps receiving into the socket's receive buffer until it is full, then advertises
@@ -36,6 +44,7 @@ network's fault. Look for a blocked event loop, slow consumer, or back-pressure 
 
   async run(ctx) {
     const net = ctx.loopback();
+    if (net.client.netns !== undefined) capReceiveBuffer(net.client.netns, ZERO_WINDOW_RMEM_BYTES);
     const server = ctx.agent("server", net.server, { host: net.server.address });
     const { port } = await server.waitFor("ready", 5000);
     await ctx.startCapture(net.client, `tcp port ${port}`, 96);

@@ -7,8 +7,9 @@ import http from "node:http";
 import { fromPort, serverPort } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
 import { forever, listenOnFreePort } from "../listen.ts";
+import { capReceiveBuffer } from "../netns.ts";
 import type { Lab } from "../types.ts";
-import { zeroWindowChecks, zeroWindowSpan } from "./zero-window-client.ts";
+import { ZERO_WINDOW_RMEM_BYTES, zeroWindowChecks, zeroWindowSpan } from "./zero-window-client.ts";
 
 const UPLOAD_BYTES = 1024 * 1024;
 const PAUSE_MS = 1000;
@@ -20,7 +21,8 @@ export const zeroWindowServer: Lab = {
   kind: "zero-window",
   needsRoot: true,
   timeLimitMs: 15_000,
-  captureNotes: "loopback in a namespace, MTU 1500; cost = first zero window -> window update",
+  captureNotes:
+    "loopback in a namespace, MTU 1500, receive buffers capped at 256 KiB; cost = first zero window -> window update",
   lesson: `The client uploads 1 MiB; the server's handler does not read the body for ${PAUSE_MS} ms
 (it waits on a database, a lock, or pauses the stream for back-pressure).
 At each layer:
@@ -40,6 +42,7 @@ network's slowness: look at what the handler does before it consumes the body.`,
 
   async run(ctx) {
     const net = ctx.loopback();
+    if (net.server.netns !== undefined) capReceiveBuffer(net.server.netns, ZERO_WINDOW_RMEM_BYTES);
     const server = ctx.agent("server", net.server, { host: net.server.address });
     const { port } = await server.waitFor("ready", 5000);
     await ctx.startCapture(net.client, `tcp port ${port}`, 96);

@@ -24,7 +24,16 @@ export async function runLabAndAssert(name: string): Promise<LabResult> {
   const lab = findLab(name);
   assert.ok(lab, `no lab ${name}`);
   const result = await runLab(name);
-  for (const check of result.checks) assert.ok(check.ok, `${name}: ${check.name}: ${check.detail}`);
+  // A failed check names everything else the run saw, so that a rare failure can be told apart
+  // from a capture that lost packets or an agent that did something else.
+  const seen = [
+    ...result.checks.map((c) => `${c.ok ? "ok" : "FAILED"} ${c.name}: ${c.detail}`),
+    `capture: ${result.capture.packets} packets, ${result.capture.droppedByKernel} dropped by the kernel`,
+    `facts: ${JSON.stringify(result.facts)}`,
+  ].join("; ");
+  for (const check of result.checks) {
+    assert.ok(check.ok, `${name}: ${check.name}: ${check.detail} (${seen})`);
+  }
   assert.ok(result.reproduced);
   assert.equal(result.capture.droppedByKernel, 0, "tcpdump dropped packets");
   assert.ok(result.durationMs < 30_000, `${name} took ${result.durationMs} ms`);

@@ -61,3 +61,16 @@ export function synTriesByClientPort(packets: readonly LabPacket[]): Map<number,
 export function ms(value: number): string {
   return `${value.toFixed(1)} ms`;
 }
+
+/**
+ * How much earlier than its delay a Node timer can fire, as seen between the packets around it:
+ * libuv schedules a timer from the event loop's time, taken in whole milliseconds when the loop
+ * iteration began, so a timer set while handling a packet can fire up to 1 ms before its delay has
+ * passed since that packet (a lab saw 249.9 ms for a 250 ms timer).
+ */
+export const NODE_TIMER_SLACK_MS = 1;
+
+/** Whether `gapMs` between two captured packets covers a Node timer of `delayMs`. */
+export function coversTimer(gapMs: number, delayMs: number): boolean {
+  return gapMs >= delayMs - NODE_TIMER_SLACK_MS;
+}

@@ -6,7 +6,7 @@
 import dgram from "node:dgram";
 import { Resolver } from "node:dns/promises";
 import http from "node:http";
-import { ms, serverPort, syns } from "../capture-queries.ts";
+import { coversTimer, ms, serverPort, syns } from "../capture-queries.ts";
 import { httpRequest } from "../http-request.ts";
 import { forever, listenOnFreePort } from "../listen.ts";
 import type { Lab } from "../types.ts";
@@ -70,8 +70,8 @@ sidecar cache), reuse connections, or cache lookups in the app.`,
         detail: `${queries.length} queries, ${answers.length} answers, SYN at frame ${syn?.frame}`,
       },
       {
-        name: `the answer comes >= ${DNS_DELAY_MS} ms after the query`,
-        ok: dnsMs >= DNS_DELAY_MS && dnsMs < DNS_DELAY_MS * 1.5,
+        name: `the answer waits out the DNS server's ${DNS_DELAY_MS} ms timer`,
+        ok: coversTimer(dnsMs, DNS_DELAY_MS) && dnsMs < DNS_DELAY_MS * 1.5,
         detail: ms(dnsMs),
       },
       {

@@ -4,8 +4,6 @@
  * exist; segments built here for the cases the corpus lacks.
  */
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { readCapture } from "../src/capture/index.ts";
 import { CaptureError } from "../src/capture/types.ts";
@@ -18,9 +16,7 @@ import {
   TcpAnalyzer,
 } from "../src/tcp/index.ts";
 import { type BuiltSegment, runSegments } from "../src/tcp/testing/built-segments.ts";
-import { corpusDir, corpusPath, repoRoot, requireCorpus } from "../src/testing/corpus.ts";
-
-const labFixtures = join(repoRoot, "test/fixtures/labs");
+import { allTestCaptures, corpusPath, requireCorpus } from "../src/testing/corpus.ts";
 
 const S = TcpFlag.SYN;
 const A = TcpFlag.ACK;
@@ -360,14 +356,7 @@ test("per-packet analysis flags do not depend on whether summaries are built", a
   if (!requireCorpus(t)) return;
   // Without summaries the analyzer skips the counters only a summary reads; a classifier that
   // read one of them would flag differently (the packets command builds no summaries).
-  const files = [
-    ...readdirSync(corpusDir)
-      .filter((f) => /\.(pcap|pcapng|cap)$/.test(f))
-      .map(corpusPath),
-    ...readdirSync(labFixtures)
-      .filter((f) => f.endsWith(".pcap"))
-      .map((f) => join(labFixtures, f)),
-  ];
+  const files = allTestCaptures();
   let flagged = 0;
   for (const file of files) {
     const full = new TcpAnalyzer({ seriesMaxPoints: 0 });
@@ -389,4 +378,66 @@ test("per-packet analysis flags do not depend on whether summaries are built", a
     assert.deepEqual(lean.finish().totals, full.finish().totals, file);
   }
   assert.ok(flagged > 500, `only ${flagged} flagged packets`);
+});
+
+test("without packet flags a connection is classified until its handshake gives a round trip", async (t) => {
+  if (!requireCorpus(t)) return;
+  // The exchange stage reads no flags, only what the handshake and the ACK-based RTT give (which
+  // needs the retransmission flags while no handshake RTT exists): TcpAnalyzerOptions.flagPackets.
+  const files = allTestCaptures();
+  let flaggedBefore = 0;
+  let skippedAfter = 0;
+  for (const file of files) {
+    const full = new TcpAnalyzer({ seriesMaxPoints: 0, keepSummaries: false });
+    const lean = new TcpAnalyzer({ seriesMaxPoints: 0, keepSummaries: false, flagPackets: false });
+    const view = createPacketView();
+    const rttKnown = new Set<number>();
+    try {
+      await readCapture(file, (record) => {
+        decodeRecord(record, view);
+        const a = full.onPacket(record, view);
+        const b = lean.onPacket(record, view);
+        const conn = lean.lastConnection;
+        if (conn === undefined) return;
+        assert.equal(conn.stream, full.lastConnection?.stream, `${file} frame ${record.frame}`);
+        if (rttKnown.has(conn.stream)) {
+          assert.equal(b, 0, `${file} frame ${record.frame}: flagged after the handshake`);
+          if (a !== 0) skippedAfter++;
+        } else {
+          assert.equal(b, a, `${file} frame ${record.frame}: flags before the handshake`);
+          if (a !== 0) flaggedBefore++;
+        }
+        const other = full.lastConnection!;
+        assert.equal(conn.firstRttNs, other.firstRttNs, `${file} frame ${record.frame}: RTT`);
+        assert.equal(conn.handshakeAckFrame, other.handshakeAckFrame);
+        if (conn.firstRttNs < 0) {
+          for (const [x, y] of [
+            [conn.ab, other.ab],
+            [conn.ba, other.ba],
+          ] as const) {
+            assert.equal(x.ackRtt.count, y.ackRtt.count, `${file} frame ${record.frame}`);
+            assert.equal(x.ackRtt.minNs, y.ackRtt.minNs, `${file} frame ${record.frame}`);
+          }
+        } else {
+          rttKnown.add(conn.stream);
+        }
+      });
+    } catch (error) {
+      if (!(error instanceof CaptureError)) throw error;
+    }
+    const [x, y] = [lean.finish().totals, full.finish().totals];
+    assert.equal(x.connections, y.connections, file);
+    assert.deepEqual(x.vantage, y.vantage, file);
+  }
+  assert.ok(flaggedBefore > 100, `only ${flaggedBefore} flagged packets before handshakes`);
+  assert.ok(skippedAfter > 500, `only ${skippedAfter} flags skipped after handshakes`);
+});
+
+test("flagPackets false is ignored when summaries are built (they count the flags)", async (t) => {
+  if (!requireCorpus(t)) return;
+  const file = corpusPath("tcp_retransmissions.pcapng");
+  const flagged = await analyzeConnections(file, { seriesMaxPoints: 0 });
+  const asked = await analyzeConnections(file, { seriesMaxPoints: 0, flagPackets: false });
+  assert.ok(flagged.totals.flags.retransmission > 0);
+  assert.deepEqual(asked, flagged);
 });

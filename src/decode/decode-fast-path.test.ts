@@ -5,32 +5,18 @@
  * every packet (so the fast path's shorter reset is checked against whatever came before too).
  */
 import assert from "node:assert/strict";
-import { readdirSync } from "node:fs";
-import { join } from "node:path";
 import { test } from "node:test";
 import { readCapture } from "../capture/index.ts";
 import { CaptureError } from "../capture/types.ts";
-import { corpusDir, repoRoot, requireCorpus } from "../testing/corpus.ts";
+import { allTestCaptures, requireCorpus } from "../testing/corpus.ts";
 import { decodeEthernetIpv4Tcp } from "./ethernet-ipv4-tcp.ts";
 import { createPacketView, decodeLayers, decodeRecord } from "./index.ts";
 import { LinkType } from "./link-types.ts";
 import { viewDifference } from "./testing/view-difference.ts";
 
-const CAPTURE = /\.(pcap|pcapng|cap)(\.gz)?$/;
-
-function capturesIn(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => CAPTURE.test(name))
-    .map((name) => join(dir, name));
-}
-
 test("the fast path decodes every corpus and lab packet as the layer loop does", async (t) => {
   if (!requireCorpus(t)) return;
-  const files = [
-    ...capturesIn(corpusDir),
-    ...capturesIn(join(repoRoot, "test/fixtures/labs")),
-    ...capturesIn(join(repoRoot, "examples")),
-  ];
+  const files = allTestCaptures();
   const loop = createPacketView();
   const fast = createPacketView();
   const probe = createPacketView();

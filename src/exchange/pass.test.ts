@@ -6,7 +6,8 @@
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { test } from "node:test";
-import { corpusPath, repoRoot, requireCorpus } from "../testing/corpus.ts";
+import { CaptureError } from "../capture/types.ts";
+import { allTestCaptures, corpusPath, repoRoot, requireCorpus } from "../testing/corpus.ts";
 import { runPass } from "./pass.ts";
 import type { Exchange } from "./types.ts";
 
@@ -171,4 +172,30 @@ test("runPass: exchanges do not depend on whether connection summaries are built
   }
   assert.deepEqual([...vantages].sort(), ["client-side", "middle", "server-side", "unknown"]);
   assert.ok(withoutHandshakeRtt > 0);
+});
+
+test("runPass: exchanges do not depend on whether packets are flagged", async (t) => {
+  if (!requireCorpus(t)) return;
+  // With no packet observer the tcp stage classifies a connection only until its handshake
+  // (PassOptions.flagPackets): every exchange must come out the same on every capture.
+  let compared = 0;
+  for (const file of allTestCaptures()) {
+    const collect = async (flagPackets: boolean) => {
+      const out: Exchange[] = [];
+      try {
+        await runPass(file, {
+          keepConnections: false,
+          flagPackets,
+          observers: [{ onExchange: (x) => out.push(x) }],
+        });
+      } catch (error) {
+        if (!(error instanceof CaptureError)) throw error;
+      }
+      return out;
+    };
+    const lean = await collect(false);
+    assert.deepEqual(lean, await collect(true), file);
+    compared += lean.length;
+  }
+  assert.ok(compared > 400, `only ${compared} exchanges compared`);
 });

@@ -35,12 +35,20 @@ export interface PassOptions {
    * each summary through onConnection either way; without keeping them memory stays flat.
    */
   keepConnections?: boolean;
+  /**
+   * Flag every TCP packet as Wireshark's tcp.analysis does (PassPacket.flags and dupAckNumber,
+   * PassResult.totals.flags). Default: when someone reads them, i.e. an observer has onPacket or
+   * summaries are built (keepConnections, onConnection). Exchanges do not need them: without,
+   * the tcp stage classifies a connection only until its handshake (TcpAnalyzerOptions.flagPackets).
+   */
+  flagPackets?: boolean;
 }
 
 export interface PassResult {
   capture: CaptureMeta;
   /** Every TCP connection's summary, in tcp.stream order ([] with keepConnections false). */
   connections: ConnectionSummary[];
+  /** totals.flags counts flags only when packets were flagged (PassOptions.flagPackets). */
   totals: ConnectionsTotals;
   /** How many exchanges were emitted. */
   exchanges: number;
@@ -80,6 +88,7 @@ class Pass {
     this.analyzer = new TcpAnalyzer({
       seriesMaxPoints: 0,
       keepSummaries: options.keepConnections ?? true,
+      flagPackets: options.flagPackets ?? this.packetObservers.length > 0,
       onConnectionEnd: (conn) => this.onConnectionEnd(conn),
       // Summaries only for those who read them (each costs a few microseconds).
       ...(this.connectionObservers.length > 0

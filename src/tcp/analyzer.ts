@@ -99,6 +99,8 @@ export class TcpAnalyzer {
   private readonly keepSummaries: boolean;
   /** A summary will be built for each connection (keepSummaries or onConnection). */
   private readonly summarizing: boolean;
+  /** Every packet gets its flags (TcpAnalyzerOptions.flagPackets, or summaries count them). */
+  private readonly flagging: boolean;
   private readonly summaries: ConnectionSummary[] = [];
   private readonly totals = new Float64Array(FLAG_COUNT_KEYS.length);
   private readonly anomalies = new Map<string, number>();
@@ -128,6 +130,7 @@ export class TcpAnalyzer {
     this.onConnectionEnd = options.onConnectionEnd;
     this.keepSummaries = options.keepSummaries ?? true;
     this.summarizing = this.keepSummaries || this.onConnection !== undefined;
+    this.flagging = (options.flagPackets ?? true) || this.summarizing;
   }
 
   /** Analyses one packet; returns its AnalysisFlag bits (0 for non-TCP packets). */
@@ -261,6 +264,29 @@ export class TcpAnalyzer {
     if (tcpFlags & TcpFlag.ACK) rev.validBif = true;
 
     // ── classification ──
+    // Unless packets are flagged, a connection is classified only until its handshake gives it a
+    // round trip: before that the ACK-based RTT (which needs the retransmission flags, Karn's
+    // rule) is what a reader of the connection gets for one (TcpAnalyzerOptions.flagPackets).
+    const classifying = this.flagging || conn.firstRttNs < 0;
+    if (classifying) this.classify(conn, fwd, s);
+    flags = s.flags;
+
+    // RST evidence (for the summary) needs the state before this segment updates it.
+    if (tcpFlags & TcpFlag.RST && this.summarizing) this.recordReset(conn, fromA, view, s);
+
+    this.updateSequenceState(conn, fwd, rev, s, flags, classifying);
+    this.updateOptionsAndHandshake(conn, fromA, fwd, rev, view, s);
+    this.updateStatistics(conn, fromA, fwd, rev, view, s, flags);
+
+    if (this.tcpPackets % SWEEP_EVERY_PACKETS === 0) this.sweep();
+    this.lastDupAckNumber = s.dupAckNumber;
+    return flags;
+  }
+
+  /** Wireshark's tcp.analysis flags of the segment in `s` (into s.flags), in their precedence. */
+  private classify(conn: Connection, fwd: DirectionState, s: Segment): void {
+    const seq = s.seq;
+    const lenBytes = s.lenBytes;
     let notAdvanced = fwd.hasNextSeq && seqGt(fwd.nextSeq, seq);
     // One byte before nextSeq carrying more than a byte: new data after a zero window probe.
     if (lenBytes > 1 && (fwd.nextSeq - 1) >>> 0 === seq) notAdvanced = false;
@@ -273,25 +299,13 @@ export class TcpAnalyzer {
       const c = classifiers[i]!;
       if ((s.flags & c.skipIf) === 0 && c.classify(s)) s.flags |= c.flag;
     }
-    if (lenBytes > 0 || tcpFlags & SYN_FIN) {
+    if (lenBytes > 0 || s.tcpFlags & SYN_FIN) {
       const retransmissions = RETRANSMISSION_CLASSIFIERS_BY_SHAPE[shape]!;
       for (let i = 0; i < retransmissions.length; i++) {
         const c = retransmissions[i]!;
         if ((s.flags & c.skipIf) === 0 && c.classify(s)) s.flags |= c.flag;
       }
     }
-    flags = s.flags;
-
-    // RST evidence (for the summary) needs the state before this segment updates it.
-    if (tcpFlags & TcpFlag.RST && this.summarizing) this.recordReset(conn, fromA, view, s);
-
-    this.updateSequenceState(conn, fwd, rev, s, flags);
-    this.updateOptionsAndHandshake(conn, fromA, fwd, rev, view, s);
-    this.updateStatistics(conn, fromA, fwd, rev, view, s, flags);
-
-    if (this.tcpPackets % SWEEP_EVERY_PACKETS === 0) this.sweep();
-    this.lastDupAckNumber = s.dupAckNumber;
-    return flags;
   }
 
   /** Summarises every connection still open and returns all summaries and the totals. */
@@ -354,13 +368,18 @@ export class TcpAnalyzer {
     this.anomalies.set(name, (this.anomalies.get(name) ?? 0) + 1);
   }
 
-  /** Wireshark's bookkeeping after classification (tcp_analyze_sequence_number's tail). */
+  /**
+   * Wireshark's bookkeeping after classification (tcp_analyze_sequence_number's tail). The
+   * unacknowledged-segment lists serve the classifiers and the ACK-based RTT only: a segment that
+   * was not `classified` neither adds to them nor acknowledges from them.
+   */
   private updateSequenceState(
     conn: Connection,
     fwd: DirectionState,
     rev: DirectionState,
     s: Segment,
     flags: number,
+    classified: boolean,
   ): void {
     const seq = s.seq;
     const ack = s.ack;
@@ -377,9 +396,13 @@ export class TcpAnalyzer {
     if (s.lenBytes > 0 || tcpFlags & SYN_FIN) {
       // Wireshark adds the SYN/FIN's sequence byte only when it tracks the segment.
       const end = tcpFlags & SYN_FIN ? (nextSeq + 1) >>> 0 : nextSeq;
-      const ambiguous = (flags & ANY_RETRANSMISSION) !== 0;
-      if (ambiguous) fwd.unacked.markRetransmitted(seq, end);
-      if (fwd.unacked.add(seq, end, s.frame, timeNs, ambiguous)) nextSeq = end;
+      if (!classified) {
+        nextSeq = end;
+      } else {
+        const ambiguous = (flags & ANY_RETRANSMISSION) !== 0;
+        if (ambiguous) fwd.unacked.markRetransmitted(seq, end);
+        if (fwd.unacked.add(seq, end, s.frame, timeNs, ambiguous)) nextSeq = end;
+      }
     }
     const isProbe = (flags & AnalysisFlag.ZERO_WINDOW_PROBE) !== 0;
     if (!fwd.hasNextSeq || seqGt(nextSeq, fwd.nextSeq)) {
@@ -403,10 +426,16 @@ export class TcpAnalyzer {
     fwd.lastSegmentFlags = flags;
 
     // Remove what this ACKs from the other direction's list; exact matches give RTT samples.
-    rev.unacked.acknowledge(s, rev.ackRtt);
+    if (classified) rev.unacked.acknowledge(s, rev.ackRtt);
 
     // Bytes in flight after this segment (Wireshark's payload-based method), minus SACKed data.
-    if (s.lenBytes > 0 && fwd.bytesInFlight.enabled && fwd.unacked.count > 0 && fwd.validBif) {
+    if (
+      classified &&
+      s.lenBytes > 0 &&
+      fwd.bytesInFlight.enabled &&
+      fwd.unacked.count > 0 &&
+      fwd.validBif
+    ) {
       let inFlight = fwd.unacked.spanBytes() - rev.lastSackBytes;
       if (tcpFlags & SYN_FIN) inFlight -= 1;
       if (inFlight > 0 && inFlight < 2_000_000_000) fwd.bytesInFlight.add(timeNs, inFlight);

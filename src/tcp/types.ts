@@ -199,6 +199,15 @@ export interface TcpAnalyzerOptions {
   onConnectionEnd?: (conn: Connection) => void;
   /** Keep the summaries to return them from finish() (default true). */
   keepSummaries?: boolean;
+  /**
+   * Flag every packet (Wireshark's tcp.analysis.*: onPacket's return value, the totals' flag
+   * counts); default true, and always when summaries are built. false for a reader that needs a
+   * connection's handshake, roles, vantage and RTT but no packet's flags (the exchange stage
+   * alone): a connection is then classified only until its handshake gives it a round trip
+   * (before that its RTT comes from ACKs, which needs the retransmission flags), and later
+   * packets return 0 and keep no unacknowledged-segment list.
+   */
+  flagPackets?: boolean;
 }
 
 export function emptyFlagCounts(): FlagCounts {

@@ -5,7 +5,7 @@
  * silently running nothing.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import type { TestContext } from "node:test";
 import { fileURLToPath } from "node:url";
@@ -46,6 +46,21 @@ export function requireCommand(t: TestContext, name: string): boolean {
 
 export function corpusPath(file: string): string {
   return join(corpusDir, file);
+}
+
+const CAPTURE_FILE = /\.(pcap|pcapng|cap)(\.gz)?$/;
+
+/**
+ * Every capture a whole-corpus test reads: the shared corpus's, then the project's own (lab
+ * fixtures, examples). Call it after requireCorpus.
+ */
+export function allTestCaptures(): string[] {
+  const dirs = [corpusDir, join(repoRoot, "test/fixtures/labs"), join(repoRoot, "examples")];
+  return dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((name) => CAPTURE_FILE.test(name))
+      .map((name) => join(dir, name)),
+  );
 }
 
 /** One row of REFERENCE.tsv: tshark's figures for one corpus file, keyed by column name. */

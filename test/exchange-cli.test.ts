@@ -1,46 +1,16 @@
 /**
  * `wirewhy exchanges` as users run it: the table, the streamed JSON object, --filter, -c and
- * standard input, and exit codes. Runs the TypeScript source (node --import tsx), so it tests this
- * checkout whether or not dist/ was built.
+ * standard input, and exit codes. bin/wirewhy.js runs the TypeScript source in a checkout, so it
+ * tests this checkout whether or not dist/ was built.
  */
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "node:test";
 import { repoRoot } from "../src/testing/corpus.ts";
+import { runCli as run } from "../src/testing/run-cli.ts";
 
 const EXAMPLE = "examples/loopback-http.pcap";
-const TIMEOUT_MS = 60_000;
-
-function run(
-  args: string[],
-  input?: Buffer,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ["--import", "tsx", join(repoRoot, "src/cli/main.ts"), ...args],
-      {
-        cwd: repoRoot,
-        stdio: [input ? "pipe" : "ignore", "pipe", "pipe"],
-        env: { ...process.env, NO_COLOR: "1", FORCE_COLOR: undefined },
-        timeout: TIMEOUT_MS,
-      },
-    );
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (c: string) => {
-      stdout += c;
-    });
-    child.stderr.setEncoding("utf8").on("data", (c: string) => {
-      stderr += c;
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-    if (input && child.stdin) child.stdin.end(input);
-  });
-}
 
 test("exchanges: one row per exchange with its phases, then a count", async () => {
   const r = await run(["exchanges", EXAMPLE]);
@@ -93,10 +63,9 @@ test("exchanges --filter picks by connection; a bad filter exits 2", async () =>
 });
 
 test("exchanges reads standard input and stops after -c packets", async () => {
-  const r = await run(
-    ["exchanges", "--json", "-c", "9", "-"],
-    readFileSync(join(repoRoot, EXAMPLE)),
-  );
+  const r = await run(["exchanges", "--json", "-c", "9", "-"], {
+    input: readFileSync(join(repoRoot, EXAMPLE)),
+  });
   assert.equal(r.code, 0);
   const out = JSON.parse(r.stdout);
   assert.deepEqual(

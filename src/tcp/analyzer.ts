@@ -34,8 +34,8 @@ import { buildSummary, captureVantage, summaryVantage } from "./summary.ts";
 import {
   type ConnectionSummary,
   type ConnectionsResult,
-  emptyFlagCounts,
   FLAG_COUNT_KEYS,
+  flagCountsOf,
   type TcpAnalyzerOptions,
 } from "./types.ts";
 import { MAX_UNACKED_SEGMENTS } from "./unacked-segments.ts";
@@ -319,10 +319,7 @@ export class TcpAnalyzer {
     this.queue = [];
     this.queueHead = 0;
     const connections = this.summaries.sort((a, b) => a.stream - b.stream);
-    const flags = emptyFlagCounts();
-    FLAG_COUNT_KEYS.forEach((k, i) => {
-      flags[k] = this.totals[i];
-    });
+    const flags = flagCountsOf(this.totals);
     return {
       connections,
       totals: {

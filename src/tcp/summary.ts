@@ -12,8 +12,7 @@ import { decideRoles } from "./roles.ts";
 import {
   type ConnectionSummary,
   type DirectionSummary,
-  emptyFlagCounts,
-  FLAG_COUNT_KEYS,
+  flagCountsOf,
   type RstEvidence,
   type Vantage,
   type VantageKind,
@@ -85,10 +84,7 @@ export function buildSummary(
   const clientSyns = toServer.synCount;
   const serverSynAcks = toClient.synCount;
 
-  const flags = emptyFlagCounts();
-  FLAG_COUNT_KEYS.forEach((k, i) => {
-    flags[k] = conn.flagCounts[i];
-  });
+  const flags = flagCountsOf(conn.flagCounts);
 
   const resets: RstEvidence[] = (conn.resets ?? []).map((r) => {
     const out: RstEvidence = {

@@ -210,8 +210,30 @@ export interface TcpAnalyzerOptions {
   flagPackets?: boolean;
 }
 
+/**
+ * The counts `values` holds in FLAG_COUNT_KEYS order, as FlagCounts. Written out as a literal:
+ * built key by key, V8 makes the object a dictionary (~3 µs, once per connection summary).
+ */
+export function flagCountsOf(values: ArrayLike<number>): FlagCounts {
+  return {
+    retransmission: values[0]!,
+    fastRetransmission: values[1]!,
+    spuriousRetransmission: values[2]!,
+    duplicateAck: values[3]!,
+    outOfOrder: values[4]!,
+    lostSegment: values[5]!,
+    ackedUnseen: values[6]!,
+    zeroWindow: values[7]!,
+    zeroWindowProbe: values[8]!,
+    windowFull: values[9]!,
+    windowUpdate: values[10]!,
+    keepAlive: values[11]!,
+    reset: values[12]!,
+  };
+}
+
+const NO_FLAGS: readonly number[] = FLAG_COUNT_KEYS.map(() => 0);
+
 export function emptyFlagCounts(): FlagCounts {
-  const out = {} as FlagCounts;
-  for (const k of FLAG_COUNT_KEYS) out[k] = 0;
-  return out;
+  return flagCountsOf(NO_FLAGS);
 }

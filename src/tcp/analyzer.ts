@@ -133,7 +133,10 @@ export class TcpAnalyzer {
     this.flagging = (options.flagPackets ?? true) || this.summarizing;
   }
 
-  /** Analyses one packet; returns its AnalysisFlag bits (0 for non-TCP packets). */
+  /**
+   * Analyses one packet; returns its AnalysisFlag bits (0 for non-TCP packets, and past the
+   * handshake for an analyzer that does not flag packets: TcpAnalyzerOptions.flagPackets).
+   */
   onPacket(record: PacketRecord, view: PacketView): number {
     this.packets++;
     this.lastConnection = undefined;

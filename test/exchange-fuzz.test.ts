@@ -1,7 +1,7 @@
 /**
  * runPass on mutated captures (the lab fixtures this project recorded, and corpus files with
  * HTTP, TLS, HTTP/2 and DNS read at test time): nothing escapes but a CaptureError, every pass
- * ends, and every exchange still tiles.
+ * ends, every exchange still tiles, and the exchanges do not depend on whether packets are flagged.
  */
 import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -40,7 +40,26 @@ function tiles(x: Exchange): boolean {
   return Math.abs(t - (x.startMs + x.durationMs)) <= 1e-6;
 }
 
-test("mutated captures: runPass ends, throws nothing but CaptureError, and phases tile", async () => {
+/**
+ * The exchanges of one run; only a CaptureError may stop it (what came before still counts).
+ * `lean`: no summaries and no packet flags past the handshake; else summaries, so every packet
+ * is flagged.
+ */
+async function exchangesOf(path: string, lean: boolean, label: string): Promise<Exchange[]> {
+  const out: Exchange[] = [];
+  try {
+    await runPass(path, {
+      keepConnections: !lean,
+      flagPackets: !lean,
+      observers: [{ onExchange: (x) => out.push(x) }],
+    });
+  } catch (error) {
+    if (!(error instanceof CaptureError)) throw new Error(`${label}: ${(error as Error).stack}`);
+  }
+  return out;
+}
+
+test("mutated captures: runPass ends, throws nothing but CaptureError, phases tile, flags change nothing", async () => {
   const seeds = [...SEEDS];
   if (corpusAvailable()) for (const f of CORPUS_SEEDS) seeds.push(corpusPath(f));
   const dir = mkdtempSync(join(tmpdir(), "wirewhy-exchange-fuzz-"));
@@ -54,21 +73,14 @@ test("mutated captures: runPass ends, throws nothing but CaptureError, and phase
         const { bytes, mutation } = mutate(input, random);
         const path = join(dir, "case.pcap");
         writeFileSync(path, bytes);
-        try {
-          await runPass(path, {
-            observers: [
-              {
-                onExchange(x) {
-                  exchanges++;
-                  assert.ok(tiles(x), `${seed} #${i} ${mutation}: exchange ${x.id} does not tile`);
-                },
-              },
-            ],
-          });
-        } catch (error) {
-          if (!(error instanceof CaptureError)) {
-            throw new Error(`${seed} case ${i} (${mutation}): ${(error as Error).stack}`);
-          }
+        // Without a packet observer the tcp stage flags packets only until the handshake: the
+        // exchanges must be the same as with every packet flagged, however broken the capture.
+        const lean = await exchangesOf(path, true, `${seed} case ${i} (${mutation})`);
+        const flagged = await exchangesOf(path, false, `${seed} case ${i} (${mutation})`);
+        assert.deepEqual(lean, flagged, `${seed} case ${i} (${mutation}): flags changed exchanges`);
+        for (const x of lean) {
+          exchanges++;
+          assert.ok(tiles(x), `${seed} #${i} ${mutation}: exchange ${x.id} does not tile`);
         }
         runs++;
       }

@@ -86,7 +86,9 @@ test("analyze --json: a valid wirewhy.analysis/1 with the server-app verdict and
     close(charged, x.durationMs, 1e-6, `exchange ${x.id}'s charges`);
     totalMs += x.durationMs;
   }
-  close(a.summary.totalMs, totalMs, 1e-6, "summary.totalMs");
+  // The refused attempt's SYN → RST is the time Time by layer adds for failed connections.
+  close(a.summary.totalMs, totalMs + a.summary.failedConnectionsMs, 1e-6, "summary.totalMs");
+  assert.equal(a.summary.failedConnections, 1);
   close(
     LAYERS.reduce((sum, layer) => sum + a.summary.byLayer[layer], 0),
     a.summary.totalMs,

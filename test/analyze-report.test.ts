@@ -185,6 +185,8 @@ const slowEndpoint = analysis({
     exchanges: 20,
     slowExchanges: 3,
     failures: 1,
+    failedConnections: 1,
+    failedConnectionsMs: 0,
     totalMs: 960.0,
     byLayer: byLayer({ "server-app": 905.2, "client-app": 54.6, network: 0.2 }),
     headline:
@@ -270,7 +272,7 @@ test("markdown report: tables, glyph bars, no colour codes", () => {
   assert.ok(md.includes(`**${slowEndpoint.summary.headline}**`));
   assert.ok(
     md.includes(
-      "| layer | time | share |\n|---|---:|---:|\n| server-app | 905 ms | 94% |\n| client-app | 54.6 ms | 6% |\n| network | 0.20 ms | <1% |\n| **all 20 exchanges** | 960 ms | 100% |",
+      "| layer | time | share |\n|---|---:|---:|\n| server-app | 905 ms | 94% |\n| client-app | 54.6 ms | 6% |\n| network | 0.20 ms | <1% |\n| **all of 20 exchanges** | 960 ms | 100% |",
     ),
   );
   assert.ok(
@@ -303,6 +305,8 @@ test("a refused connection alone: the failure leads, no waterfall without exchan
         exchanges: 0,
         slowExchanges: 0,
         failures: 1,
+        failedConnections: 1,
+        failedConnectionsMs: 0,
         totalMs: 0,
         byLayer: byLayer({}),
         headline: "The only connection attempt was refused: nothing listens on 127.0.0.1:9090.",
@@ -329,6 +333,8 @@ test("healthy capture: one line and the counts, informational findings only coun
       exchanges: 20,
       slowExchanges: 0,
       failures: 0,
+      failedConnections: 0,
+      failedConnectionsMs: 0,
       totalMs: 58.3,
       byLayer: byLayer({ "client-app": 55.1, "server-app": 3.0, network: 0.2 }),
       headline: "All 20 requests were fast (slowest 0.41 ms).",

@@ -134,6 +134,8 @@ export const analysisSchema = z.object({
     exchanges: count,
     slowExchanges: count,
     failures: count,
+    failedConnections: count,
+    failedConnectionsMs: ms,
     totalMs: ms,
     byLayer: z.record(layer, ms),
     headline: z.string().min(1),

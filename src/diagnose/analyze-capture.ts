@@ -60,6 +60,8 @@ export async function analyzeCapture(
       exchanges: diagnosis.exchanges,
       slowExchanges,
       failures,
+      failedConnections: diagnosis.failedConnections,
+      failedConnectionsMs: roundNs(diagnosis.failedConnectionsMs),
       totalMs: roundNs(diagnosis.totalMs),
       byLayer,
       headline: headline({

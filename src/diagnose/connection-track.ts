@@ -111,6 +111,8 @@ export class ConnectionTrack {
   /** Exchanges of this connection seen so far, and the first TRACK_EXCHANGES_KEPT of their ids. */
   exchanges = 0;
   readonly exchangeIds: number[] = [];
+  /** Exchanges of this connection that ended without their response (reset, no response). */
+  failedExchanges = 0;
   /** Each rule's own per-connection state, indexed by the rule's slot. */
   readonly slots: unknown[];
 
@@ -274,9 +276,10 @@ export class ConnectionTrack {
     );
   }
 
-  noteExchange(id: number): void {
+  noteExchange(id: number, failed = false): void {
     this.exchanges++;
     if (this.exchangeIds.length < TRACK_EXCHANGES_KEPT) this.exchangeIds.push(id);
+    if (failed) this.failedExchanges++;
   }
 }
 

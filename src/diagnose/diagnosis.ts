@@ -9,6 +9,7 @@ import type { Exchange, PassObserver, PassPacket } from "../exchange/types.ts";
 import { type Finding, LAYERS, type Layer } from "../model/finding.ts";
 import type { DnsTransaction } from "../proto/dns/dns-transaction.ts";
 import type { ConnectionSummary } from "../tcp/types.ts";
+import { synInProgressAtEnd } from "./capture-end.ts";
 import { ConnectionTracks } from "./connection-track.ts";
 import { ExchangeMarks, unionCount } from "./exchange-marks.ts";
 import { FindingGroups, IDS_PER_FINDING } from "./finding-groups.ts";
@@ -17,9 +18,11 @@ import type { Occurrence } from "./occurrence.ts";
 import type { OccurrenceGroup } from "./occurrence-group.ts";
 import { ProvenIntervals } from "./proven-intervals.ts";
 import { rechargeExchange } from "./recharge-phases.ts";
+import { refusedAttempts } from "./refused-attempts.ts";
 import type { DiagnoseRule, RuleFactory } from "./rule.ts";
 import { FINDING_KIND_BY_NAME, RULES } from "./rules/index.ts";
 import { SlowestExchanges } from "./slowest-exchanges.ts";
+import { TimeUnion } from "./time-union.ts";
 
 /**
  * DNS exchanges remembered until a later exchange links them into its dns phase; a lookup is
@@ -53,8 +56,18 @@ export class Diagnosis implements PassObserver {
   totalMs = 0;
   /** Exchanges that ended without a complete response (no response, reset). */
   failedExchanges = 0;
-  /** Connections that never opened (no answer, refused). */
+  /** Connection attempts that never opened (no answer, refused: each refused SYN counts). */
   failedConnections = 0;
+  /**
+   * The time clients spent on connection attempts that failed, by the layer that failed them:
+   * not an exchange's, but time a request waited all the same. Parallel attempts count once.
+   */
+  private readonly failedAttemptTime = {
+    network: new TimeUnion(),
+    "server-os": new TimeUnion(),
+  } as const;
+  /** Milliseconds of failedAttemptTime, added to byLayer and totalMs by finish(). */
+  failedConnectionsMs = 0;
   connections = 0;
   /** Epoch time of the first and last packet, NaN before any. */
   firstEpochMs = Number.NaN;
@@ -68,7 +81,7 @@ export class Diagnosis implements PassObserver {
     this.slowest = new SlowestExchanges(options.keepExchanges);
     this.clientPorts = options.clientPorts;
     this.rules = factories.map((factory, slot) =>
-      factory({ sink: this.groups, intervals: this.intervals, slot }),
+      factory({ sink: this.groups, intervals: this.intervals, slot, clock: this }),
     );
     this.packetRules = this.rules.filter((r) => r.onPacket !== undefined);
     this.dataPacketRules = this.rules.filter((r) => r.onDataPacket !== undefined);
@@ -121,7 +134,10 @@ export class Diagnosis implements PassObserver {
       const intervals = this.intervals.of(exchange.connection);
       if (intervals !== undefined) rechargeExchange(exchange, intervals);
     }
-    track?.noteExchange(exchange.id);
+    track?.noteExchange(
+      exchange.id,
+      exchange.outcome === "no-response" || exchange.outcome === "reset",
+    );
     for (const rule of this.exchangeRules) rule.onExchange!(exchange, track);
     this.exchanges++;
     this.totalMs += exchange.durationMs;
@@ -167,7 +183,16 @@ export class Diagnosis implements PassObserver {
       return;
     }
     this.connections++;
-    if (summary.handshake.synUnanswered || summary.state === "REJ") this.failedConnections++;
+    const spanEndMs = summary.startMs + Math.max(0, summary.durationMs);
+    if (summary.handshake.synUnanswered) {
+      if (!synInProgressAtEnd(summary, this)) {
+        this.failedConnections++;
+        this.failedAttemptTime.network.add(summary.startMs, spanEndMs);
+      }
+    } else if (summary.state === "REJ") {
+      this.failedConnections += refusedAttempts(summary);
+      this.failedAttemptTime["server-os"].add(summary.startMs, spanEndMs);
+    }
     const track = this.tracks.find(summary.stream);
     for (const rule of this.connectionRules) rule.onConnection!(summary, track);
     this.tracks.release(summary.stream);
@@ -185,6 +210,12 @@ export class Diagnosis implements PassObserver {
    */
   finish(vantageConfidence = 1): { findings: Finding[]; slowExchanges: number } {
     for (const rule of this.rules) rule.finish?.();
+    for (const layer of ["network", "server-os"] as const) {
+      const ms = this.failedAttemptTime[layer].lengthMs;
+      this.byLayer[layer] += ms;
+      this.totalMs += ms;
+      this.failedConnectionsMs += ms;
+    }
     const ranked = this.groups.findings(vantageConfidence);
     const severeMarks: ExchangeMarks[] = [];
     for (const { finding, group } of ranked) {

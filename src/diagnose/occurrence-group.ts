@@ -6,6 +6,7 @@
 import type { Layer, Severity } from "../model/finding.ts";
 import type { ExchangeMarks } from "./exchange-marks.ts";
 import type { Occurrence } from "./occurrence.ts";
+import { TimeUnion } from "./time-union.ts";
 
 /** Occurrences kept per group as evidence: the costliest. */
 export const WORST_KEPT = 5;
@@ -17,7 +18,16 @@ export class OccurrenceGroup {
   readonly layer: Layer;
   readonly endpoint: string;
   count = 0;
-  costMs = 0;
+  /** Sum of the occurrences' costs, at most the union of their spans when they have them. */
+  get costMs(): number {
+    return this.covered === undefined
+      ? this.summedMs
+      : Math.min(this.summedMs, this.covered.lengthMs + this.unspannedMs);
+  }
+  private summedMs = 0;
+  /** The cost of occurrences without a span (added as they are). */
+  private unspannedMs = 0;
+  private covered: TimeUnion | undefined = undefined;
   severity: Severity = "info";
   /** Costliest first; at most WORST_KEPT. */
   readonly worst: Occurrence[] = [];
@@ -31,7 +41,13 @@ export class OccurrenceGroup {
 
   add(occurrence: Occurrence): void {
     this.count += occurrence.count;
-    this.costMs += occurrence.costMs;
+    this.summedMs += occurrence.costMs;
+    if (occurrence.spanMs !== undefined) {
+      if (this.covered === undefined) this.covered = new TimeUnion();
+      this.covered.add(occurrence.spanMs[0], occurrence.spanMs[1]);
+    } else {
+      this.unspannedMs += occurrence.costMs;
+    }
     if (SEVERITY_RANK[occurrence.severity] > SEVERITY_RANK[this.severity]) {
       this.severity = occurrence.severity;
     }

@@ -31,6 +31,12 @@ export interface Occurrence {
   exchanges?: number[];
   /** Measured values the explanation quotes (ms, bytes, counts, names). */
   facts: Record<string, number | string>;
+  /**
+   * The stretch of the capture's clock the cost was spent in, [start, end] in ms, for costs that
+   * are one wall-clock wait (a connection attempt). A group's cost is then at most the union of
+   * its spans: parallel waits are not added up beyond the time they covered.
+   */
+  spanMs?: [number, number];
 }
 
 /** Where rules report occurrences. */

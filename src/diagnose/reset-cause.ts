@@ -10,6 +10,7 @@ import type { ConnectionSummary, ResetKind, RstEvidence } from "../tcp/types.ts"
 import type { ConnectionTrack, ResetSighting } from "./connection-track.ts";
 import { endpointText } from "./endpoint-text.ts";
 import { roundMs } from "./ms-text.ts";
+import { refusedAttempts } from "./refused-attempts.ts";
 import type { RuleContext, RuleFactory } from "./rule.ts";
 
 export type ResetCauseKind =
@@ -122,6 +123,25 @@ export function resetCostMs(cause: ResetCause): number {
 }
 
 /**
+ * A refused connection's cost: its first SYN → the server's last reset, the time the client spent
+ * on attempts that were refused (one SYN → RST is ~0; a client that retries on the same port
+ * spends its retry interval each time).
+ */
+function refusedSpan(
+  summary: ConnectionSummary,
+  track: ConnectionTrack | undefined,
+  cause: ResetCause,
+): { costMs: number; spanMs: [number, number] } {
+  const startMs = track !== undefined && track.firstSynMs >= 0 ? track.firstSynMs : summary.startMs;
+  let endMs =
+    cause.sighting !== undefined ? cause.sighting.timeMs : summary.startMs + cause.reset.atMs;
+  for (const reset of summary.resets) {
+    if (reset.sentBy === "server") endMs = Math.max(endMs, summary.startMs + reset.atMs);
+  }
+  return { costMs: Math.max(0, endMs - startMs), spanMs: [startMs, Math.max(startMs, endMs)] };
+}
+
+/**
  * The rule behind each reset kind: reports the connection's reset when its cause is `kind`, as a
  * failure (severity error; information when an app reset a connection with no request in
  * progress), charged to `layerOf(cause)`.
@@ -135,12 +155,8 @@ export function resetCauseRule(
       const cause = resetCause(summary, track);
       if (cause === null || cause.kind !== kind) return;
       const s = cause.sighting;
-      const costMs =
-        kind !== "connection-refused"
-          ? resetCostMs(cause)
-          : s !== undefined && track !== undefined && track.firstSynMs >= 0
-            ? Math.max(0, s.timeMs - track.firstSynMs)
-            : cause.reset.atMs;
+      const refused = kind === "connection-refused" ? refusedSpan(summary, track, cause) : null;
+      const costMs = refused === null ? resetCostMs(cause) : refused.costMs;
       const frames: number[] = [];
       if (kind === "connection-refused") frames.push(summary.firstFrame);
       else if (s !== undefined && s.lastDataSide === 0 && s.requestStartFrame > 0) {
@@ -163,16 +179,20 @@ export function resetCauseRule(
             : `IP TTL ${cause.reset.ttl}, while the ${cause.reset.sentBy}'s handshake had ${sent.ttl?.first}`;
       }
       // An app that resets a connection whose last exchange had completed (browsers and some
-      // clients close idle connections that way) made no request fail: information.
+      // clients close idle connections that way) made no request fail: information. A request the
+      // reset left without its response did fail, even when the server had sent something first
+      // (a banner of another protocol, a partial response).
       const idleEnd =
         (kind === "abortive-reset" || kind === "reset-unread-data") &&
-        (s === undefined || s.lastDataSide !== 0);
+        (s === undefined || s.lastDataSide !== 0) &&
+        (track === undefined || track.failedExchanges === 0);
       context.sink.add({
         kind,
         layer: layerOf(cause),
         severity: idleEnd ? "info" : "error",
-        count: 1,
+        count: refused === null ? 1 : refusedAttempts(summary),
         costMs,
+        ...(refused === null ? {} : { spanMs: refused.spanMs }),
         endpoint: endpointText(summary.server),
         frames,
         connection: summary.stream,

@@ -8,6 +8,7 @@ import type { Exchange, PassPacket } from "../exchange/types.ts";
 import type { Severity } from "../model/finding.ts";
 import type { DnsTransaction } from "../proto/dns/dns-transaction.ts";
 import type { ConnectionSummary } from "../tcp/types.ts";
+import type { CaptureClock } from "./capture-end.ts";
 import type { ConnectionTrack } from "./connection-track.ts";
 import type { OccurrenceSink } from "./occurrence.ts";
 import type { OccurrenceGroup } from "./occurrence-group.ts";
@@ -18,6 +19,8 @@ export interface RuleContext {
   readonly intervals: ProvenIntervals;
   /** This rule's index into ConnectionTrack.slots. */
   readonly slot: number;
+  /** The latest packet's time: at the end of the pass, the capture's end. */
+  readonly clock: CaptureClock;
 }
 
 export interface DiagnoseRule {

@@ -28,11 +28,21 @@ export interface AnalysisSummary {
   exchanges: number;
   /** Exchanges a finding of severity warning or above names. */
   slowExchanges: number;
-  /** Exchanges that ended without a complete response, and connections that never opened. */
-  failures: number;
   /**
-   * Sum of every exchange's duration; a DNS lookup linked into a later exchange's dns phase is
-   * counted once, in that phase.
+   * Exchanges that ended without a complete response, and connection attempts that never opened
+   * (each refused SYN is one attempt). What the capture ended in the middle of is not a failure.
+   */
+  failures: number;
+  /** Connection attempts that never opened (counted in failures, not in exchanges). */
+  failedConnections: number;
+  /**
+   * Time clients spent on those attempts (first SYN → the last packet of the attempt), parallel
+   * attempts counted once; charged in byLayer to network (unanswered) or server-os (refused).
+   */
+  failedConnectionsMs: number;
+  /**
+   * Sum of every exchange's duration, plus failedConnectionsMs; a DNS lookup linked into a later
+   * exchange's dns phase is counted once, in that phase.
    */
   totalMs: number;
   /** Milliseconds charged to each layer over every exchange; sums to totalMs. */

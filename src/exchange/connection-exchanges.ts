@@ -35,7 +35,7 @@ import type { VantageKind } from "../tcp/types.ts";
 import { connectionVantage } from "../tcp/vantage.ts";
 import type { DnsLink } from "./dns-links.ts";
 import type { ExchangeEmitter } from "./exchange-emitter.ts";
-import type { ChargeContext } from "./phase-charges.ts";
+import { type ChargeContext, DELAYED_ACK_MAX_MS } from "./phase-charges.ts";
 import { PhaseTimeline } from "./phase-timeline.ts";
 import { readStartLine, type StartLine } from "./start-line.ts";
 import type {
@@ -88,6 +88,8 @@ interface Side {
   firstMs: number;
   lastFrame: number;
   lastMs: number;
+  /** Stream offset just past the side's last byte, when the parser knows it. */
+  endOffsetBytes?: number;
 }
 
 interface BuildArgs {
@@ -740,6 +742,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     this.prevEndFrame = endFrame;
 
     const ctx = this.chargeContext(session);
+    if (req !== null && res !== null) ctx.waitRttMs = this.requestAckRttMs(req, res, ctx.rttMs);
     const response: ExchangeResponse | null =
       res === null
         ? null
@@ -790,11 +793,34 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     return {
       vantage: this.vantage ?? "unknown",
       rttMs: this.rttMs ?? 0,
+      waitRttMs: this.rttMs ?? 0,
       synRetryWaitMs,
       synAnswered: this.synAckSeen,
       tlsRoundTrips: session?.handshakeRoundTrips ?? 0,
     };
   }
+
+  /**
+   * The round trip the request itself measured, when it tells more than the handshake's: the
+   * server's pure ACK of the request's last byte, before any response byte, came back
+   * `ackRttMs` after it. A delayed ACK can hold that ACK back by up to DELAYED_ACK_MAX_MS, so
+   * only an ACK later than the handshake's RTT by more than that proves the path itself had grown
+   * slower (queueing, a congested or rerouted path): then the wait's network share is that round
+   * trip, not the handshake's. Otherwise the handshake's RTT stands.
+   */
+  private requestAckRttMs(req: Side, res: Side, rttMs: number): number {
+    const r = this.reassembler;
+    if (r === undefined || req.endOffsetBytes === undefined || req.endOffsetBytes <= 0) {
+      return rttMs;
+    }
+    const point = this.requestAckPoint;
+    if (!r.ackCovering(0, req.endOffsetBytes, point)) return rttMs;
+    if (point.frame >= res.firstFrame || point.timeMs < req.lastMs) return rttMs;
+    const ackRttMs = point.timeMs - req.lastMs;
+    return ackRttMs > rttMs + DELAYED_ACK_MAX_MS ? ackRttMs : rttMs;
+  }
+
+  private readonly requestAckPoint: AckPoint = { frame: 0, timeMs: 0, ackOffsetBytes: 0 };
 
   /**
    * Vantage, RTT and endpoint texts, taken from the tcp stage once: at the first exchange built,
@@ -908,6 +934,7 @@ function httpSide(m: HttpMessage): Side {
     firstMs: m.firstTimeMs,
     lastFrame: m.lastFrame,
     lastMs: m.lastTimeMs,
+    endOffsetBytes: m.endOffsetBytes,
   };
 }
 
@@ -918,6 +945,7 @@ function turnSide(t: TurnMessage): Side {
     firstMs: t.firstTimeMs,
     lastFrame: t.lastFrame,
     lastMs: t.lastTimeMs,
+    endOffsetBytes: t.endOffsetBytes,
   };
 }
 

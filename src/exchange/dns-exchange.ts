@@ -52,7 +52,11 @@ export function dnsExchange(tx: DnsTransaction, connection: number): Exchange {
           ackFrame: 0,
         }
       : null,
-    outcome: tx.answered ? "complete" : "no-response",
+    outcome: tx.answered
+      ? "complete"
+      : tx.pendingAtCaptureEndMs !== undefined
+        ? "truncated"
+        : "no-response",
     startMs,
     durationMs,
     phases,

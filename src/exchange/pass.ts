@@ -65,7 +65,7 @@ class Pass {
   readonly analyzer: TcpAnalyzer;
   readonly udpDns: DnsTracker;
   private readonly view = createPacketView();
-  private readonly packet: PassPacket;
+  readonly packet: PassPacket;
   private readonly packetObservers: PassObserver[];
   private readonly connectionObservers: PassObserver[];
   private readonly states = new Map<number, ConnectionExchanges>();
@@ -199,7 +199,7 @@ export async function runPass(source: string, options: PassOptions = {}): Promis
     options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {},
   );
   const { connections, totals } = pass.analyzer.finish();
-  pass.udpDns.finish();
+  pass.udpDns.finish(pass.packet.timeMs);
   const emitter = pass.emitter;
   return {
     capture,

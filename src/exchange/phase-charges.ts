@@ -11,7 +11,8 @@
  *   crosses the path once each way), the rest server-app (key exchange, certificate signing).
  * - wait → by vantage. At a client-side capture the last request byte → first response byte
  *   includes one RTT of propagation (../shared/DESIGN.md, "The vantage point decides the
- *   arithmetic"): min(wait, RTT) to network, the rest to server-app. A server-side or loopback
+ *   arithmetic"): min(wait, RTT) to network, the rest to server-app, RTT being the request's own
+ *   ACK round trip when that shows the path grew slower than at the handshake. A server-side or loopback
  *   capture sees the server's time alone: all server-app. A middle or unknown vantage is charged
  *   like a client-side one (the larger network share: the server is not blamed for the path).
  */
@@ -19,11 +20,22 @@ import type { Layer } from "../model/finding.ts";
 import type { VantageKind } from "../tcp/types.ts";
 import type { Phase } from "./types.ts";
 
+/**
+ * The longest an ACK is commonly delayed: Linux's TCP_DELACK_MAX (HZ/5 = 200 ms) and Windows'
+ * 200 ms default (RFC 9293 §3.8.6.3 allows up to 500 ms; no common stack uses that).
+ */
+export const DELAYED_ACK_MAX_MS = 200;
+
 /** What the charges of one exchange's phases depend on. */
 export interface ChargeContext {
   vantage: VantageKind;
   /** Round trip in ms (the handshake's iRTT, else the least data→ACK RTT); 0 when unknown. */
   rttMs: number;
+  /**
+   * The round trip inside this exchange's wait: rttMs, or the request's own ACK round trip when
+   * that proves the path had grown slower (connection-exchanges.ts, requestAckRttMs).
+   */
+  waitRttMs: number;
   /** First SYN → the SYN that was answered (0 without retries). */
   synRetryWaitMs: number;
   /** A SYN/ACK answered some SYN. */
@@ -104,7 +116,7 @@ export function chargePhase(phase: Phase, ctx: ChargeContext): void {
       if (ctx.vantage === "server-side" || ctx.vantage === "loopback") {
         split(phase, "server-app", phase.durationMs, "server-app");
       } else {
-        split(phase, "network", ctx.rttMs, "server-app");
+        split(phase, "network", ctx.waitRttMs, "server-app");
       }
       return;
   }

@@ -11,6 +11,7 @@ import { PhaseTimeline } from "./phase-timeline.ts";
 const CLIENT_SIDE: ChargeContext = {
   vantage: "client-side",
   rttMs: 20,
+  waitRttMs: 20,
   synRetryWaitMs: 0,
   synAnswered: true,
   tlsRoundTrips: 0,

@@ -11,6 +11,7 @@ import { analysisIsHealthy } from "./analysis-health.ts";
 import { chargedLayers, layerBar } from "./analysis-layer-bar.ts";
 import { layerLegend } from "./analysis-layer-style.ts";
 import { assumedLines, countsLine, partialLine, vantageLine } from "./analysis-text.ts";
+import { timeScopeText } from "./analysis-time-scope.ts";
 import { evidenceText } from "./finding-text.ts";
 import { formatCount } from "./units.ts";
 import { exchangeLabel, exchangeStatus, phaseBar, phaseSummary } from "./waterfall-text.ts";
@@ -48,9 +49,7 @@ export function renderAnalysisMarkdown(
     const ms = summary.byLayer[layer];
     lines.push(`| ${layer} | ${formatMs(ms)} | ${formatShare(ms, summary.totalMs)} |`);
   }
-  lines.push(
-    `| **all ${formatCount(summary.exchanges)} exchanges** | ${formatMs(summary.totalMs)} | 100% |`,
-  );
+  lines.push(`| **all of ${timeScopeText(summary)}** | ${formatMs(summary.totalMs)} | 100% |`);
   if (summary.totalMs > 0) {
     lines.push("", `\`${layerBar(summary.byLayer, summary.totalMs, LAYER_BAR_CHARS, false)}\``);
   }

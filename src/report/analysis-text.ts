@@ -8,6 +8,7 @@ import type { Analysis } from "../diagnose/types.ts";
 import { formatMs } from "./analysis-duration-text.ts";
 import { analysisIsHealthy } from "./analysis-health.ts";
 import { layerBar, layerBreakdown } from "./analysis-layer-bar.ts";
+import { timeScopeText } from "./analysis-time-scope.ts";
 import { wrapWords } from "./analysis-word-wrap.ts";
 import { pc } from "./colors.ts";
 import { findingLines } from "./finding-text.ts";
@@ -53,7 +54,7 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
 
   lines.push(
     "",
-    `${pc.bold("Time by layer")} ${pc.dim(`${formatMs(summary.totalMs)} over ${formatCount(summary.exchanges)} ${summary.exchanges === 1 ? "exchange" : "exchanges"}`)}`,
+    `${pc.bold("Time by layer")} ${pc.dim(`${formatMs(summary.totalMs)} over ${timeScopeText(summary)}`)}`,
   );
   if (summary.totalMs > 0) {
     lines.push(`  ${layerBar(summary.byLayer, summary.totalMs, LAYER_BAR_CHARS)}`);

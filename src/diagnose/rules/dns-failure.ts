@@ -5,6 +5,7 @@
  * resolv.conf search domains most lookups try names that do not exist first; its cost alone
  * decides its severity (severity.ts).
  * Cost: the time the client waited (first query → answer, or → its last retry when unanswered).
+ * A query the capture ended on before its first retry was due is not "unanswered": capture-ended.
  * Read from the exchange stage's "dns" exchanges.
  */
 import type { Exchange } from "../../exchange/types.ts";
@@ -48,6 +49,8 @@ export const dnsFailureRule: RuleFactory = (context: RuleContext) => ({
     let outcome: string;
     let severity: Severity = "error";
     if (response === null) {
+      // Asked just before the capture ended: not known to be unanswered (capture-ended).
+      if (exchange.outcome === "truncated") return;
       outcome = "no answer";
     } else if (response.status === 0) {
       return;

@@ -7,10 +7,12 @@ import type { FindingKind, RuleFactory } from "../rule.ts";
 import { abortiveResetKind, abortiveResetRule } from "./abortive-reset.ts";
 import { acceptQueueOverflowKind, acceptQueueOverflowRule } from "./accept-queue-overflow.ts";
 import { bandwidthBottleneckKind, bandwidthBottleneckRule } from "./bandwidth-bottleneck.ts";
+import { captureEndedKind, captureEndedRule } from "./capture-ended.ts";
 import { clientThinkTimeKind, clientThinkTimeRule } from "./client-think-time.ts";
 import { connectionNotReusedKind, connectionNotReusedRule } from "./connection-not-reused.ts";
 import { connectionRefusedKind, connectionRefusedRule } from "./connection-refused.ts";
 import { dnsFailureKind, dnsFailureRule } from "./dns-failure.ts";
+import { highLatencyPathKind, highLatencyPathRule } from "./high-latency-path.ts";
 import { httpServerErrorKind, httpServerErrorRule } from "./http-server-error.ts";
 import { keepAliveReuseRaceKind, keepAliveReuseRaceRule } from "./keep-alive-reuse-race.ts";
 import { middleboxResetKind, middleboxResetRule } from "./middlebox-reset.ts";
@@ -51,14 +53,18 @@ export const RULES: readonly RuleFactory[] = [
   httpServerErrorRule,
   clientThinkTimeRule,
   networkRoundTripsRule,
+  highLatencyPathRule,
   connectionNotReusedRule,
   // DNS.
   slowDnsRule,
   dnsFailureRule,
+  // What the capture's end cut short.
+  captureEndedRule,
 ];
 
 export const FINDING_KINDS: readonly FindingKind[] = [
   networkRoundTripsKind,
+  highLatencyPathKind,
   packetLossKind,
   reorderingKind,
   bandwidthBottleneckKind,
@@ -81,6 +87,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   dnsFailureKind,
   slowTlsHandshakeKind,
   httpServerErrorKind,
+  captureEndedKind,
 ];
 
 export const FINDING_KIND_BY_NAME: ReadonlyMap<string, FindingKind> = new Map(

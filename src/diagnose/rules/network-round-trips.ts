@@ -4,13 +4,16 @@
  * 8446: one more for TLS 1.3, two for TLS 1.2), and the RTT inside every request's wait. The
  * exchange stage charges these to the network by the vantage; this rule reports their sum, with
  * the connection's RTT, so "the network" is not confused with "a network problem". Propagation is
- * not a fault: information, reported from NETWORK_ROUND_TRIPS_MIN_MS per request.
+ * not a fault: information, reported from NETWORK_ROUND_TRIPS_MIN_MS per request. A connect that
+ * took longer than one round trip waited on a lost SYN or SYN/ACK: only its round trip is counted
+ * here. A path whose round trip exceeds HIGH_RTT_MS is reported by high-latency-path instead.
  */
 import type { Exchange } from "../../exchange/types.ts";
 import type { ConnectionTrack } from "../connection-track.ts";
 import { spacedEndpointText } from "../endpoint-text.ts";
 import { msText, plural, roundMs } from "../ms-text.ts";
-import { chargedMs, requestLabel } from "../phase-charges.ts";
+import { HIGH_RTT_MS, pathRttMs, roundTripCostMs } from "../path-latency.ts";
+import { requestLabel } from "../phase-charges.ts";
 import type { FindingKind, RuleContext, RuleFactory } from "../rule.ts";
 
 export const NETWORK_ROUND_TRIPS = "network-round-trips";
@@ -36,7 +39,9 @@ export const networkRoundTripsKind: FindingKind = {
 
 export const networkRoundTripsRule: RuleFactory = (context: RuleContext) => ({
   onExchange(exchange: Exchange, track: ConnectionTrack | undefined): void {
-    const costMs = chargedMs(exchange, ["connect", "tls", "wait"], "network");
+    // A path slower than HIGH_RTT_MS is high-latency-path's story.
+    if (exchange.protocol !== "dns" && pathRttMs(exchange) >= HIGH_RTT_MS) return;
+    const costMs = roundTripCostMs(exchange);
     if (costMs < NETWORK_ROUND_TRIPS_MIN_MS) return;
     const rttMs = track === undefined ? 0 : track.roundTripMs(0) + track.roundTripMs(1);
     context.sink.add({

@@ -7,9 +7,14 @@
  * timeout.
  *
  * Cost: first SYN → the connection's last packet (the client waited at least that long; its own
- * timeout, after the last retry, is not on the wire). A failure: severity error.
+ * timeout, after the last retry, is not on the wire). Attempts made in parallel cover the same
+ * time once (a group's cost is the union of their spans). A failure: severity error.
+ *
+ * A single SYN the capture ended on before the client's first retry was due is not known to be
+ * unanswered: capture-ended reports it (capture-end.ts).
  */
 import type { ConnectionSummary } from "../../tcp/types.ts";
+import { synInProgressAtEnd } from "../capture-end.ts";
 import type { ConnectionTrack } from "../connection-track.ts";
 import { endpointText } from "../endpoint-text.ts";
 import { msText, plural } from "../ms-text.ts";
@@ -24,7 +29,7 @@ export const synUnansweredKind: FindingKind = {
   describe(group) {
     return {
       title: `No answer from ${group.endpoint || "the server"}: ${plural(group.count, "connection attempt")} timed out`,
-      explanation: `The client sent ${plural(group.fact("syns"), "SYN")} (frames ${group.first.frames.join(", ")}) over ${msText(group.fact("waitMs"))} and got neither a SYN/ACK nor a reset. A running host answers a SYN even when nothing listens (with a reset), so the packets were silently dropped: a firewall or security-group DROP rule, a wrong route, or the host is down.`,
+      explanation: `${group.count > 1 ? `${plural(group.count, "connection attempt")} went unanswered, ${msText(group.costMs)} of waiting in all (parallel attempts counted once); the longest: the client` : "The client"} sent ${plural(group.fact("syns"), "SYN")} (frames ${group.first.frames.join(", ")}) over ${msText(group.fact("waitMs"))} and got neither a SYN/ACK nor a reset. A running host answers a SYN even when nothing listens (with a reset), so the packets were silently dropped: a firewall or security-group DROP rule, a wrong route, or the host is down.`,
       advice:
         "Check the path to the server: firewall/security-group rules for this port (a DROP instead of a REJECT makes clients hang), routes, and whether the host is up (`ping`, `traceroute -T -p PORT`, a capture on the server to see whether the SYNs arrive). Use a shorter connect timeout so clients fail fast.",
     };
@@ -33,7 +38,7 @@ export const synUnansweredKind: FindingKind = {
 
 export const synUnansweredRule: RuleFactory = (context: RuleContext) => ({
   onConnection(summary: ConnectionSummary, track: ConnectionTrack | undefined): void {
-    if (!summary.handshake.synUnanswered) return;
+    if (!summary.handshake.synUnanswered || synInProgressAtEnd(summary, context.clock)) return;
     const syns = summary.handshake.synRetries + 1;
     const frames =
       track !== undefined && track.firstSynFrame > 0
@@ -50,6 +55,7 @@ export const synUnansweredRule: RuleFactory = (context: RuleContext) => ({
       connection: summary.stream,
       exchange: -1,
       facts: { syns, waitMs: summary.durationMs },
+      spanMs: [summary.startMs, summary.startMs + Math.max(0, summary.durationMs)],
     });
   },
 });

@@ -1,16 +1,15 @@
 /**
  * server-think-time (server-app): the server's time before its first response byte, i.e. the wait
- * phase minus one round trip (the kernel's lowest RTT on the socket). Reported from
- * SERVER_TIME_INFO_MS; a warning from SERVER_TIME_WARNING_MS.
+ * phase minus one round trip (the kernel's lowest RTT on the socket). Reported and ranked as the
+ * capture's rule of the same kind (src/diagnose/rules/server-think-time.ts): from
+ * SERVER_THINK_MIN_MS per request (the median run), a warning once the cost reaches
+ * WARNING_COST_MS (severity.ts), so one server reads the same in `probe` and `analyze`.
  */
+import { SERVER_THINK_MIN_MS } from "../../diagnose/rules/server-think-time.ts";
+import { severityForCost } from "../../diagnose/severity.ts";
 import type { Finding } from "../../model/finding.ts";
 import { completeRuns } from "../phase-stats.ts";
 import { median, type ProbeRule, round3, runList } from "./probe-rule.ts";
-
-/** RAIL: a response within 100 ms feels instantaneous (web.dev/articles/rail). */
-export const SERVER_TIME_INFO_MS = 100;
-/** Lighthouse's server-response-time audit fails a root document slower than 600 ms. */
-export const SERVER_TIME_WARNING_MS = 600;
 
 export const serverThinkTimeRule: ProbeRule = {
   kind: "server-think-time",
@@ -19,14 +18,15 @@ export const serverThinkTimeRule: ProbeRule = {
     if (measured.length === 0) return null;
     const times = measured.map((r) => r.serverMs as number);
     const mid = median(times);
-    if (mid < SERVER_TIME_INFO_MS) return null;
-    const slow = measured.filter((r) => (r.serverMs as number) >= SERVER_TIME_INFO_MS);
+    if (mid < SERVER_THINK_MIN_MS) return null;
+    const slow = measured.filter((r) => (r.serverMs as number) >= SERVER_THINK_MIN_MS);
+    const costMs = round3(slow.reduce((sum, r) => sum + (r.serverMs as number), 0));
     const rtts = measured.map((r) => r.rttMs ?? 0);
     return {
       kind: "server-think-time",
       layer: "server-app",
-      severity: mid >= SERVER_TIME_WARNING_MS ? "warning" : "info",
-      costMs: round3(slow.reduce((sum, r) => sum + (r.serverMs as number), 0)),
+      severity: severityForCost(costMs, false),
+      costMs,
       title: `The server took ${mid.toFixed(1)} ms before its first byte (median)`,
       explanation: `From the request leaving this host to the first response byte took a median ${median(measured.map((r) => r.phases.waitMs as number)).toFixed(1)} ms; one round trip of that is the network (${median(rtts).toFixed(3)} ms, the kernel's RTT for this socket), the rest, ${mid.toFixed(1)} ms, is the server working before it answered.`,
       advice:

@@ -20,6 +20,12 @@ export const MAX_PENDING = 10_000;
  */
 const ANSWERED_LINGER_MS = 10_000;
 const MAX_RETRY_FRAMES = 16;
+/**
+ * The longest a stub resolver waits for an answer before its first retry: glibc's RES_TIMEOUT
+ * (5 s, resolv.conf(5) `timeout:`); Windows and musl retry sooner. An unanswered query younger than
+ * this when the capture ends may still have been answered.
+ */
+export const DNS_FIRST_RETRY_MAX_MS = 5000;
 
 interface Pending {
   tx: DnsTransaction;
@@ -164,9 +170,19 @@ export class DnsTracker {
     p.lastQueryTimeMs = timeMs;
   }
 
-  /** Reports every lookup still waiting (end of capture). */
-  finish(): void {
-    for (const [key, p] of this.pending) this.report(key, p);
+  /**
+   * Reports every lookup still waiting (end of capture). `captureEndMs` is the capture's last
+   * packet: a lookup asked less than DNS_FIRST_RETRY_MAX_MS before it, and not yet retried, is
+   * marked in progress rather than unanswered.
+   */
+  finish(captureEndMs = Number.POSITIVE_INFINITY): void {
+    for (const [key, p] of this.pending) {
+      const leftMs = captureEndMs - p.lastQueryTimeMs;
+      if (!p.tx.answered && p.tx.retries === 0 && leftMs < DNS_FIRST_RETRY_MAX_MS) {
+        p.tx.pendingAtCaptureEndMs = Math.round(Math.max(0, leftMs) * 1e6) / 1e6;
+      }
+      this.report(key, p);
+    }
   }
 
   private report(key: string, p: Pending): void {

@@ -39,4 +39,10 @@ export interface DnsTransaction {
   cnames: string[];
   /** Further responses with the same ID after the first (duplicates, or late answers to retries). */
   extraResponses: number;
+  /**
+   * Unanswered, never retried, and the capture ended before the client's first retry could be
+   * due: the lookup was still in progress, not failed. The time from its query to the end of the
+   * capture; absent otherwise.
+   */
+  pendingAtCaptureEndMs?: number;
 }

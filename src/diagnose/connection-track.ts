@@ -57,6 +57,14 @@ export class ConnectionTrack {
   lastSynIpId = -1;
   synAckMs = -1;
   synAckFrame = 0;
+  /**
+   * The latest SYN/ACK before the handshake completed, and the first one after the latest SYN:
+   * the ones the round trips pair with. Karn's rule (RFC 6298 §3) holds for the handshake too: an
+   * ACK after a retransmitted SYN/ACK answers the last one sent, and a SYN/ACK after a retried SYN
+   * answers that retry, or the estimate takes a lost segment's timeout for a round trip.
+   */
+  lastSynAckMs = -1;
+  synAckAfterLastSynMs = -1;
   /** The client's ACK of the SYN/ACK (handshake complete), -1 before. */
   handshakeAckMs = -1;
   /** Last acknowledgment number each side sent outside a RST; valid when hasAck. */
@@ -129,11 +137,13 @@ export class ConnectionTrack {
    */
   roundTripMs(side: number): number {
     if (side === 1) {
-      return this.synAckMs >= 0 && this.lastSynMs >= 0 && this.synAckMs >= this.lastSynMs
-        ? this.synAckMs - this.lastSynMs
+      return this.synAckAfterLastSynMs >= 0 && this.lastSynMs >= 0
+        ? this.synAckAfterLastSynMs - this.lastSynMs
         : 0;
     }
-    return this.handshakeAckMs >= 0 && this.synAckMs >= 0 ? this.handshakeAckMs - this.synAckMs : 0;
+    return this.handshakeAckMs >= 0 && this.lastSynAckMs >= 0
+      ? this.handshakeAckMs - this.lastSynAckMs
+      : 0;
   }
 
   /** Updates the shared facts with one packet (after the rules have seen the state before it). */
@@ -159,9 +169,16 @@ export class ConnectionTrack {
         this.synCount++;
         this.lastSynMs = t;
         this.lastSynFrame = packet.record.frame;
-      } else if (this.synAckMs < 0) {
-        this.synAckMs = t;
-        this.synAckFrame = packet.record.frame;
+        if (this.handshakeAckMs < 0) this.synAckAfterLastSynMs = -1;
+      } else {
+        if (this.synAckMs < 0) {
+          this.synAckMs = t;
+          this.synAckFrame = packet.record.frame;
+        }
+        if (this.handshakeAckMs < 0) {
+          this.lastSynAckMs = t;
+          if (this.synAckAfterLastSynMs < 0) this.synAckAfterLastSynMs = t;
+        }
       }
     } else if (
       side === 0 &&

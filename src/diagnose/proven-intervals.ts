@@ -5,6 +5,7 @@
  * they see it in the packets; the engine re-charges the phases of the connection's exchanges that
  * overlap it (recharge-phases.ts).
  */
+import type { PhaseName } from "../exchange/types.ts";
 import type { Layer } from "../model/finding.ts";
 
 export interface ProvenInterval {
@@ -13,6 +14,8 @@ export interface ProvenInterval {
   endMs: number;
   layer: Layer;
   kind: string;
+  /** Re-charge only phases of this name (a sender's idle gap proves its own message's time). */
+  phase?: PhaseName;
 }
 
 /**
@@ -24,7 +27,14 @@ export const INTERVALS_PER_CONNECTION = 256;
 export class ProvenIntervals {
   private readonly byConnection = new Map<number, ProvenInterval[]>();
 
-  add(connection: number, startMs: number, endMs: number, layer: Layer, kind: string): void {
+  add(
+    connection: number,
+    startMs: number,
+    endMs: number,
+    layer: Layer,
+    kind: string,
+    phase?: PhaseName,
+  ): void {
     if (!(endMs > startMs)) return;
     let list = this.byConnection.get(connection);
     if (list === undefined) {
@@ -37,7 +47,13 @@ export class ProvenIntervals {
       if (endMs > last.endMs) last.endMs = endMs;
       return;
     }
-    if (list.length < INTERVALS_PER_CONNECTION) list.push({ startMs, endMs, layer, kind });
+    if (list.length < INTERVALS_PER_CONNECTION) {
+      list.push(
+        phase === undefined
+          ? { startMs, endMs, layer, kind }
+          : { startMs, endMs, layer, kind, phase },
+      );
+    }
   }
 
   /** Takes back an interval just added (a retransmission that D-SACK showed was spurious). */

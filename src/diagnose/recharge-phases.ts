@@ -17,6 +17,7 @@ export function rechargeExchange(
   for (const phase of exchange.phases) {
     const phaseEndMs = phase.startMs + phase.durationMs;
     for (const interval of intervals) {
+      if (interval.phase !== undefined && interval.phase !== phase.name) continue;
       const overlapMs =
         Math.min(phaseEndMs, interval.endMs) - Math.max(phase.startMs, interval.startMs);
       if (overlapMs > 0 && moveCharge(phase, interval.layer, overlapMs)) changed = true;

@@ -57,8 +57,9 @@ class IdleGaps {
  * The rule behind slow-response-body (side 1) and slow-request-body (side 0): remembers the
  * side's idle gaps of at least SENDER_IDLE_MIN_MS, and when an HTTP exchange completes,
  * reports those inside its response (or request) phase: a streaming protocol's pauses between
- * messages (Redis pub/sub, an upgraded connection) are not a slow body. The exchange stage already
- * charges those phases to the side's app, so nothing is re-charged.
+ * messages (Redis pub/sub, an upgraded connection) are not a slow body. The exchange stage charges
+ * a message's transfer to the network; each gap is proven to the side's app, inside that side's
+ * request or response phase.
  */
 export function senderIdleRule(side: number, kind: string): RuleFactory {
   const layer = appLayer(side);
@@ -78,6 +79,16 @@ export function senderIdleRule(side: number, kind: string): RuleFactory {
         state = new IdleGaps();
         track.slots[context.slot] = state;
       }
+      // The gap is the sender's app's: the exchange stage charges a message's transfer to the
+      // network, so the time it proves moves to the app, inside the side's own message only.
+      context.intervals.add(
+        track.connection,
+        packet.timeMs - idleMs,
+        packet.timeMs,
+        layer,
+        kind,
+        phaseName,
+      );
       const at = state.next * 4;
       state.gaps[at] = packet.timeMs - idleMs;
       state.gaps[at + 1] = packet.timeMs;

@@ -2,7 +2,12 @@
  * The exchange stage's default charging: which layers each phase's milliseconds go to, before the
  * diagnose stage re-charges what a finding proves (docs/exchanges.md, "Charging").
  *
- * - dns → dns; client-gap, idle, request → client-app; response → server-app.
+ * - dns → dns; client-gap, idle → client-app.
+ * - request, response → network: a message's first → last byte is its transfer, paced by the path
+ *   (round trips of the congestion window, serialization, loss recovery). The diagnose stage moves
+ *   to the sender's app the gaps where it sat idle with everything acknowledged and the window
+ *   open (sender-idle.ts: slow-request-body, slow-response-body), and to the receiver's app the
+ *   time its closed or small window held the sender (zero-window, receive-window-limited).
  * - connect → network, except the wait caused by SYN retries: a SYN answered only after a retry
  *   was most likely dropped by a full accept or SYN queue (the kernel drops it silently, the
  *   client's retry timer resends it), so that wait goes to server-os; a SYN never answered is a
@@ -100,11 +105,11 @@ export function chargePhase(phase: Phase, ctx: ChargeContext): void {
       return;
     case "client-gap":
     case "idle":
-    case "request":
       split(phase, "client-app", phase.durationMs, "client-app");
       return;
+    case "request":
     case "response":
-      split(phase, "server-app", phase.durationMs, "server-app");
+      split(phase, "network", phase.durationMs, "network");
       return;
     case "connect":
       split(phase, ctx.synAnswered ? "server-os" : "network", ctx.synRetryWaitMs, "network");

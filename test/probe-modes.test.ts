@@ -12,6 +12,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import test, { type TestContext } from "node:test";
 import { promisify } from "node:util";
+import { severityForCost } from "../src/diagnose/severity.ts";
 import { probeUrl } from "../src/probe/run-probe.ts";
 import { makeCertificates } from "../src/probe/testing/certificates.ts";
 import type { ProbeResult } from "../src/probe/types.ts";
@@ -55,7 +56,11 @@ test("server time is the wait minus the kernel's RTT, and server-app is the verd
   assert.equal(result.summary.waitMs?.samples, 3);
   assert.ok((result.summary.waitMs?.min as number) <= (result.summary.waitMs?.median as number));
   const f = result.findings.find((x) => x.kind === "server-think-time");
-  assert.equal(f, undefined, `${SERVER_DELAY_MS} ms is under the 100 ms reporting threshold`);
+  assert.ok(f, "server think time is reported from SERVER_THINK_MIN_MS per request, as in analyze");
+  assert.equal(f.layer, "server-app");
+  assert.equal(f.count, 3);
+  assert.ok(f.costMs >= 3 * (SERVER_DELAY_MS - 1), `cost ${f.costMs} ms`);
+  assert.equal(f.severity, severityForCost(f.costMs, false), "ranked as analyze ranks it");
 });
 
 test("--reuse sends every request on one keep-alive connection", async (t) => {

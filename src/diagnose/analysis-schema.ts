@@ -75,6 +75,8 @@ export const exchangeSchema = z.object({
   rttMs: z.number().finite().nullable().optional(),
   dnsExchangeId: count.optional(),
   interimResponses: count.optional(),
+  oneWay: z.literal(true).optional(),
+  cancelled: z.literal(true).optional(),
   tls: z
     .object({
       serverName: z.string(),

@@ -69,6 +69,8 @@ export async function analyzeCapture(
         slowExchanges,
         failures,
         failedConnections: diagnosis.failedConnections,
+        resetExchanges: diagnosis.resetExchanges,
+        unansweredExchanges: diagnosis.failedExchanges - diagnosis.resetExchanges,
         findings,
       }),
     },

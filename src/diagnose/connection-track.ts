@@ -119,6 +119,12 @@ export class ConnectionTrack {
   /** Exchanges of this connection seen so far, and the first TRACK_EXCHANGES_KEPT of their ids. */
   exchanges = 0;
   readonly exchangeIds: number[] = [];
+  /**
+   * The stretch of the capture's clock its exchanges covered (ms since the capture's start; NaN
+   * before the first): what the connection's requests could have waited through.
+   */
+  exchangesFromMs = Number.NaN;
+  exchangesToMs = Number.NaN;
   /** Exchanges of this connection that ended without their response (reset, no response). */
   failedExchanges = 0;
   /** Each rule's own per-connection state, indexed by the rule's slot. */
@@ -293,7 +299,11 @@ export class ConnectionTrack {
     );
   }
 
-  noteExchange(id: number, failed = false): void {
+  noteExchange(id: number, failed = false, startMs = Number.NaN, endMs = Number.NaN): void {
+    if (startMs < this.exchangesFromMs || Number.isNaN(this.exchangesFromMs)) {
+      this.exchangesFromMs = startMs;
+    }
+    if (endMs > this.exchangesToMs || Number.isNaN(this.exchangesToMs)) this.exchangesToMs = endMs;
     this.exchanges++;
     if (this.exchangeIds.length < TRACK_EXCHANGES_KEPT) this.exchangeIds.push(id);
     if (failed) this.failedExchanges++;

@@ -56,6 +56,8 @@ export class Diagnosis implements PassObserver {
   totalMs = 0;
   /** Exchanges that ended without a complete response (no response, reset). */
   failedExchanges = 0;
+  /** Of those, the ones a reset cut (the rest closed without their answer). */
+  resetExchanges = 0;
   /** Connection attempts that never opened (no answer, refused: each refused SYN counts). */
   failedConnections = 0;
   /**
@@ -134,11 +136,16 @@ export class Diagnosis implements PassObserver {
       const intervals = this.intervals.of(exchange.connection);
       if (intervals !== undefined) rechargeExchange(exchange, intervals);
     }
+    const failed = exchangeFailed(exchange);
     track?.noteExchange(
       exchange.id,
-      exchange.outcome === "no-response" || exchange.outcome === "reset",
+      failed,
+      exchange.startMs,
+      exchange.startMs + exchange.durationMs,
     );
+    this.current = exchange;
     for (const rule of this.exchangeRules) rule.onExchange!(exchange, track);
+    this.current = undefined;
     this.exchanges++;
     this.totalMs += exchange.durationMs;
     const charged = emptyLayerTotals();
@@ -148,8 +155,9 @@ export class Diagnosis implements PassObserver {
       this.rememberDnsCharges(exchange.id, exchange.durationMs, charged);
     // A lookup linked into this exchange's dns phase is counted there: take out its own row's time.
     if (exchange.dnsExchangeId !== undefined) this.forgetDnsCharges(exchange.dnsExchangeId);
-    if (exchange.outcome === "no-response" || exchange.outcome === "reset") {
+    if (failed) {
       this.failedExchanges++;
+      if (exchange.outcome === "reset") this.resetExchanges++;
     }
     this.slowest.offer(exchange);
   }
@@ -227,8 +235,26 @@ export class Diagnosis implements PassObserver {
     };
   }
 
+  /** The exchange the exchange rules are looking at, while they do. */
+  private current: Exchange | undefined = undefined;
+
   private markExchanges(occurrence: Occurrence, group: OccurrenceGroup): void {
+    // A cost spent inside one exchange is spent within its span: parallel requests' costs add up
+    // to at most the time they covered together (http_espn: 6 s of think time in 2 s is not).
+    const current = this.current;
+    if (
+      current !== undefined &&
+      occurrence.exchange === current.id &&
+      occurrence.spanMs === undefined &&
+      occurrence.spansMs === undefined
+    ) {
+      occurrence.spanMs = [current.startMs, current.startMs + current.durationMs];
+    }
     if (occurrence.exchange < 0 && occurrence.connection < 0) return;
+    // A per-request cost below perception does not make its request slow.
+    if (occurrence.severity === "info" && FINDING_KIND_BY_NAME.get(occurrence.kind)?.perRequest) {
+      return;
+    }
     if (group.marks === undefined) group.marks = new ExchangeMarks();
     if (occurrence.exchange >= 0) {
       group.marks.mark(occurrence.exchange);
@@ -241,4 +267,14 @@ export class Diagnosis implements PassObserver {
       occurrence.exchanges = track.exchangeIds.slice(0, IDS_PER_FINDING);
     }
   }
+}
+
+/**
+ * An exchange failed when a reset cut it, or the connection ended without the answer it was due;
+ * an unanswered message no answer was due to (Exchange.oneWay), and a request its client
+ * cancelled (Exchange.cancelled), are not failures.
+ */
+export function exchangeFailed(exchange: Exchange): boolean {
+  if (exchange.outcome === "reset") return exchange.cancelled !== true;
+  return exchange.outcome === "no-response" && exchange.oneWay !== true;
 }

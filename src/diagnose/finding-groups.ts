@@ -65,7 +65,8 @@ export class FindingGroups implements OccurrenceSink {
   private toFinding(group: OccurrenceGroup, vantageConfidence: number): Finding {
     const kind = this.kinds.get(group.kind);
     const costMs = roundMs(group.costMs);
-    const bySize = severityForCost(costMs, false);
+    // A per-request cost is judged request by request (the occurrences' own severities).
+    const bySize = kind?.perRequest === true ? "info" : severityForCost(costMs, false);
     const cap = kind?.costSeverityCap ?? "warning";
     const costSeverity = SEVERITY_RANK[bySize] > SEVERITY_RANK[cap] ? cap : bySize;
     const severity =

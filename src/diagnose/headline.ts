@@ -4,7 +4,7 @@
  * server app: …"). Quiet when nothing is wrong.
  */
 import type { Finding, Layer } from "../model/finding.ts";
-import { plural } from "./ms-text.ts";
+import { msText, plural } from "./ms-text.ts";
 
 const LAYER_WORDS: Record<Layer, string> = {
   "client-app": "the client app",
@@ -26,6 +26,12 @@ export interface HeadlineInput {
   failures: number;
   /** Connections that never opened (counted in failures, not in exchanges). */
   failedConnections: number;
+  /**
+   * Failed exchanges a reset cut, and the ones whose connection closed without their answer: the
+   * cause the headline names when no error finding names one.
+   */
+  resetExchanges?: number;
+  unansweredExchanges?: number;
   /** Importance order. */
   findings: readonly Finding[];
 }
@@ -47,6 +53,7 @@ export function headline(input: HeadlineInput): string {
         : `${plural(requests, "request")}, with errors`;
     if (failure !== undefined)
       part += ` (${layerWords(failure.layer)}: ${lowerFirst(failure.title)})`;
+    else part += ` (${outcomeWords(input)})`;
     parts.push(part);
   }
   const slow = warnings[0];
@@ -55,7 +62,7 @@ export function headline(input: HeadlineInput): string {
       input.slowExchanges === 0
         ? parts.length > 0
           ? ""
-          : plural(requests, "request")
+          : `No request was slow on its own, but ${plural(requests, "request")} lost ${msText(warningsCostMs(warnings))} together`
         : parts.length > 0
           ? `${input.slowExchanges} ${wereOrWas(input.slowExchanges)} slow`
           : `${input.slowExchanges} of ${plural(requests, "request")} ${wereOrWas(input.slowExchanges)} slow`;
@@ -66,12 +73,29 @@ export function headline(input: HeadlineInput): string {
       if (finding.layer === slow.layer) layerMs += finding.costMs;
     }
     const share = excessMs > 0 ? Math.round((100 * layerMs) / excessMs) : 100;
-    const excess = `${share}% of the excess was ${layerWords(slow.layer)}: ${lowerFirst(slow.title)}`;
+    const excess = `${share}% of ${input.slowExchanges === 0 && parts.length === 0 ? "that" : "the excess"} was ${layerWords(slow.layer)}: ${lowerFirst(slow.title)}`;
     part = part === "" ? excess : `${part}; ${excess}`;
     parts.push(part);
   }
   const text = parts.join("; ");
   return text[0]!.toUpperCase() + text.slice(1);
+}
+
+function warningsCostMs(warnings: readonly Finding[]): number {
+  let ms = 0;
+  for (const finding of warnings) ms += finding.costMs;
+  return ms;
+}
+
+/** Why exchanges failed when no error finding says: how they ended. */
+function outcomeWords(input: HeadlineInput): string {
+  const reset = input.resetExchanges ?? 0;
+  const unanswered = input.unansweredExchanges ?? 0;
+  const words: string[] = [];
+  if (reset > 0) words.push(`${plural(reset, "request")} cut by a reset`);
+  if (unanswered > 0) words.push(`${plural(unanswered, "connection")} closed before the answer`);
+  if (words.length === 0) words.push("the connection ended before the answer");
+  return words.join(", ");
 }
 
 function wereOrWas(count: number): string {

@@ -42,9 +42,15 @@ export class OccurrenceGroup {
   add(occurrence: Occurrence): void {
     this.count += occurrence.count;
     this.summedMs += occurrence.costMs;
-    if (occurrence.spanMs !== undefined) {
+    const spans = occurrence.spansMs;
+    if (occurrence.spanMs !== undefined || spans !== undefined) {
       if (this.covered === undefined) this.covered = new TimeUnion();
-      this.covered.add(occurrence.spanMs[0], occurrence.spanMs[1]);
+      if (occurrence.spanMs !== undefined) {
+        this.covered.add(occurrence.spanMs[0], occurrence.spanMs[1]);
+      }
+      if (spans !== undefined) {
+        for (let i = 0; i + 1 < spans.length; i += 2) this.covered.add(spans[i]!, spans[i + 1]!);
+      }
     } else {
       this.unspannedMs += occurrence.costMs;
     }

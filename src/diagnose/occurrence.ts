@@ -37,6 +37,11 @@ export interface Occurrence {
    * its spans: parallel waits are not added up beyond the time they covered.
    */
   spanMs?: [number, number];
+  /**
+   * Several such stretches, flattened [start0, end0, start1, end1, …], for a cost spent in many
+   * waits (a connection's loss recoveries): treated as spanMs is.
+   */
+  spansMs?: number[];
 }
 
 /** Where rules report occurrences. */

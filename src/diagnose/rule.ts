@@ -63,5 +63,12 @@ export interface FindingKind {
    * its confidence is scaled by how sure the vantage is.
    */
   vantageDependent?: boolean;
+  /**
+   * Its cost is each request's own (a server's think time, one lookup, one handshake): a request
+   * is slow when its own cost is perceptible, so the group is a warning only when one occurrence
+   * is, and only those occurrences count as slow requests. Eleven requests that each waited 20 ms
+   * for their server are eleven fast requests, not a 220 ms problem.
+   */
+  perRequest?: boolean;
   describe(group: OccurrenceGroup): FindingText;
 }

@@ -109,7 +109,15 @@ interface BuildArgs {
   interimResponses: number;
   /** A TLS connection with no application data: the "tls" phase runs to endMs. */
   handshakeOnly: boolean;
+  /** No answer was due (Exchange.oneWay). */
+  oneWay?: boolean;
+  /** The client reset the stream itself (Exchange.cancelled). */
+  cancelled?: boolean;
 }
+
+/** RFC 9113 §7: the error codes a client resets a stream with when it no longer wants it. */
+const H2_NO_ERROR = 0x0;
+const H2_CANCEL = 0x8;
 
 export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   readonly stream: number;
@@ -139,6 +147,8 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   private rstFrame = 0;
   private rstMs = 0;
   private serverEndReason: StreamEndReason | undefined = undefined;
+  /** When the client ended its side (FIN or RST), 0 before. */
+  private clientEndMs = 0;
   private serverEndFrame = 0;
   private serverEndMs = 0;
 
@@ -404,6 +414,8 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       this.serverEndReason = reason;
       this.serverEndFrame = frame;
       this.serverEndMs = timeMs;
+    } else {
+      this.clientEndMs = timeMs;
     }
     this.endedDirs++;
     this.dispatcher?.onEnd(dir, reason, offset, frame, timeMs);
@@ -547,6 +559,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     else if (!hasResponse) outcome = this.unansweredOutcome();
     else if (!s.complete) outcome = this.cutOutcome();
     this.build({
+      cancelled: s.resetBy === 0 && (s.resetCode === H2_CANCEL || s.resetCode === H2_NO_ERROR),
       protocol: "http2",
       method: s.method,
       target: s.path,
@@ -597,6 +610,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     }
     const tls = protocol === "tls" ? this.tlsSession() : undefined;
     const line = byTurns && request !== null ? this.pendingRequestLine : undefined;
+    const oneWay = response === null && outcome === "no-response" && this.noAnswerDue(protocol);
     this.build({
       protocol,
       method: line?.method ?? "",
@@ -606,12 +620,26 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       response: response === null ? null : turnSide(response),
       status: byTurns && response !== null ? this.currentResponseLine.status : 0,
       outcome,
-      endMs: this.endMs(),
-      endFrame: this.endFrame(),
+      // No answer was due: the exchange ends with the message, no wait is charged to anyone.
+      endMs: oneWay && request !== null ? request.lastTimeMs : this.endMs(),
+      endFrame: oneWay && request !== null ? request.lastFrame : this.endFrame(),
       responseEndOffset: response?.endOffsetBytes ?? -1,
       interimResponses: 0,
       handshakeOnly: false,
+      oneWay,
     });
+  }
+
+  /**
+   * Whether a turn the server closed on without answering was due an answer. Not when wirewhy
+   * cannot read the protocol (many send messages that need no reply: notifications, keep-alives),
+   * nor when the client closed its side first: its last records were its goodbye (a TLS
+   * close_notify, sent just before its FIN).
+   */
+  private noAnswerDue(protocol: ExchangeProtocol): boolean {
+    if (protocol === "generic") return true;
+    if (protocol !== "tls") return false;
+    return this.clientEndMs > 0 && this.clientEndMs <= this.serverEndMs;
   }
 
   /** The session comes when the connection ended: a handshake with no data still is an exchange. */
@@ -779,6 +807,8 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     if (dnsExchangeId >= 0) exchange.dnsExchangeId = dnsExchangeId;
     if (this.turns !== undefined) exchange.framedByTurns = true;
     if (a.interimResponses > 0) exchange.interimResponses = a.interimResponses;
+    if (a.oneWay === true) exchange.oneWay = true;
+    if (a.cancelled === true) exchange.cancelled = true;
     const tls = this.tlsSession();
     if (tls !== undefined) exchange.tls = tlsFacts(tls);
     this.hold(exchange, a.responseEndOffset);

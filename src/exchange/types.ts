@@ -146,6 +146,18 @@ export interface Exchange {
   tls?: ExchangeTls;
   /** DNS facts (protocol "dns"). */
   dns?: ExchangeDns;
+  /**
+   * No answer was due: the message is the client's last before it closed its side (a TLS
+   * close_notify, a QUIT), or a protocol wirewhy cannot read that the peers closed normally
+   * without answering. An unanswered exchange with this set is not a failure.
+   */
+  oneWay?: true;
+  /**
+   * The client reset the request itself because it no longer wanted the answer (an HTTP/2
+   * RST_STREAM with CANCEL or NO_ERROR: a browser leaving the page, a raced lookup already
+   * answered): its choice, not a failure.
+   */
+  cancelled?: true;
 }
 
 /**

@@ -9,7 +9,11 @@
  * Cost: for each retransmission, the time since the lost segment was first sent (seen at the
  * sender) or since the receiver saw the hole ("previous segment not captured"), counting time
  * already charged to an earlier retransmission of the same side once: a recovery that resends
- * five segments at once costs its duration, not five times it. Lost SYNs are reported by the
+ * five segments at once costs its duration, not five times it. The cost is what fell inside the
+ * stretch the connection's exchanges covered: a sender resending to a receiver that has gone
+ * (nothing acknowledged for a minute after the last response) delayed no request, and a cost
+ * never exceeds the time it covers (both sides' recoveries, and parallel connections', count
+ * once where they overlap: the occurrences carry their intervals). Lost SYNs are reported by the
  * accept-queue-overflow rule, which tells them from a full accept queue, and so are the client's
  * first data segments that a full accept queue dropped with the handshake's ACK.
  */
@@ -44,6 +48,8 @@ export const RTO_MIN_MS = 180;
  * copies that close are one datagram the capture saw twice.
  */
 export const CAPTURE_DUPLICATE_MS = 0.01;
+/** Recovery intervals kept per side; past it the two closest merge (overstating, never losing). */
+export const MAX_SPANS = 32;
 
 class LossSide {
   /** Ring of [seq, end, timeMs, frame, ipId] of segments sent (first sends only). */
@@ -64,6 +70,10 @@ class LossSide {
   /** Segments the capture holds twice (same IP ID, or microseconds apart). */
   duplicates = 0;
   costMs = 0;
+  /** The recoveries' intervals, [start, end] pairs in time order, disjoint (at most MAX_SPANS). */
+  spans: number[] = [];
+  previousSpansLength = 0;
+  previousSpanEndMs = 0;
   worstMs = 0;
   worstFrames: number[] = [];
   /** The last resend, until the receiver's next ACK tells whether it was needed (D-SACK). */
@@ -184,9 +194,12 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     s.previousCoveredUntilMs = s.coveredUntilMs;
     if (originalMs < 0) return;
     const from = Math.max(originalMs, s.coveredUntilMs);
+    s.previousSpansLength = s.spans.length;
+    s.previousSpanEndMs = s.spans.length > 0 ? s.spans[s.spans.length - 1]! : 0;
     if (t > from) {
       s.costMs += t - from;
       s.lastResendCostMs = t - from;
+      addSpan(s.spans, from, t);
     }
     s.lastResendFromMs = originalMs;
     s.lastResendAtMs = t;
@@ -205,12 +218,16 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     for (let side = 0; side < 2; side++) {
       const s = state.sides[side]!;
       if (s.retransmissions === 0) continue;
+      const spans = track === undefined ? s.spans : clipSpans(s.spans, track);
+      let costMs = 0;
+      for (let i = 0; i < spans.length; i += 2) costMs += spans[i + 1]! - spans[i]!;
       context.sink.add({
         kind: PACKET_LOSS,
         layer: "network",
-        severity: severityForCost(s.costMs, false),
+        severity: severityForCost(costMs, false),
         count: s.retransmissions,
-        costMs: s.costMs,
+        costMs,
+        spansMs: spans,
         endpoint: endpointText(summary.server),
         frames: s.worstFrames,
         connection: summary.stream,
@@ -305,8 +322,50 @@ function undoIfDuplicate(
   count(s, s.lastResendClass, -1);
   s.spurious++;
   s.costMs -= s.lastResendCostMs;
+  s.spans.length = s.previousSpansLength;
+  if (s.spans.length > 0) s.spans[s.spans.length - 1] = s.previousSpanEndMs;
   s.coveredUntilMs = s.previousCoveredUntilMs;
   s.worstMs = s.previousWorstMs;
   s.worstFrames = s.previousWorstFrames;
   context.intervals.retract(track.connection, s.lastResendFromMs, s.lastResendAtMs, PACKET_LOSS);
+}
+
+/** Appends [from, to] (from ≥ every earlier start) to disjoint, ordered spans. */
+function addSpan(spans: number[], from: number, to: number): void {
+  const n = spans.length;
+  if (n > 0 && from <= spans[n - 1]!) {
+    if (to > spans[n - 1]!) spans[n - 1] = to;
+    return;
+  }
+  spans.push(from, to);
+  if (spans.length <= 2 * MAX_SPANS) return;
+  let best = 2;
+  for (let i = 4; i < spans.length; i += 2) {
+    if (spans[i]! - spans[i - 1]! < spans[best]! - spans[best - 1]!) best = i;
+  }
+  spans.splice(best - 1, 2);
+}
+
+/**
+ * The spans within the stretch the connection's exchanges covered, up to the last ACK that moved
+ * either side forward; all of them when it had no exchange (the loss is then the connection's only
+ * story).
+ */
+function clipSpans(spans: readonly number[], track: ConnectionTrack): number[] {
+  const from = track.exchangesFromMs;
+  // At the sender the last response byte "ends" an exchange at its first send; a resend of it
+  // still delayed the reader until the ACK that covered it.
+  const to = Math.max(
+    track.exchangesToMs,
+    track.lastAckAdvanceMs[0] ?? Number.NaN,
+    track.lastAckAdvanceMs[1] ?? Number.NaN,
+  );
+  if (!(to > from)) return spans.slice();
+  const out: number[] = [];
+  for (let i = 0; i < spans.length; i += 2) {
+    const start = Math.max(spans[i]!, from);
+    const end = Math.min(spans[i + 1]!, to);
+    if (end > start) out.push(start, end);
+  }
+  return out;
 }

@@ -29,6 +29,7 @@ export const serverThinkTimeKind: FindingKind = {
   kind: SERVER_THINK_TIME,
   vantageDependent: true,
   costSeverityCap: "warning",
+  perRequest: true,
   confidence: 0.85,
   describe(group) {
     const each = group.costMs / Math.max(1, group.count);

@@ -23,6 +23,7 @@ export const SLOW_DNS_MIN_MS = 100;
 export const slowDnsKind: FindingKind = {
   kind: SLOW_DNS,
   costSeverityCap: "warning",
+  perRequest: true,
   confidence: 0.9,
   describe(group) {
     const retries = group.fact("retries");

@@ -47,6 +47,7 @@ export const slowTlsHandshakeKind: FindingKind = {
   kind: SLOW_TLS_HANDSHAKE,
   vantageDependent: true,
   costSeverityCap: "warning",
+  perRequest: true,
   confidence: 0.85,
   describe(group) {
     return {

@@ -770,7 +770,10 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     this.prevEndFrame = endFrame;
 
     const ctx = this.chargeContext(session);
-    if (req !== null && res !== null) ctx.waitRttMs = this.requestAckRttMs(req, res, ctx.rttMs);
+    if (req !== null && res !== null) {
+      ctx.waitRttMs = this.requestAckRttMs(req, res, ctx.rttMs);
+      if (ctx.waitRttMs < ctx.rttMs) ctx.rttMs = ctx.waitRttMs;
+    }
     const response: ExchangeResponse | null =
       res === null
         ? null
@@ -847,7 +850,21 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     if (!r.ackCovering(0, req.endOffsetBytes, point)) return rttMs;
     if (point.frame >= res.firstFrame || point.timeMs < req.lastMs) return rttMs;
     const ackRttMs = point.timeMs - req.lastMs;
+    if (ackRttMs < rttMs && this.ambiguousHandshakeRtt()) {
+      // The request's ACK bounds the round trip from above: the smaller sample is the path's.
+      this.rttMs = Math.round(ackRttMs * 1e6) / 1e6;
+      return this.rttMs;
+    }
     return ackRttMs > rttMs + DELAYED_ACK_MAX_MS ? ackRttMs : rttMs;
+  }
+
+  /**
+   * After a resent SYN the handshake's sample is ambiguous even paired with the last SYN (Karn):
+   * a server that queued the first SYN, or a SYN/ACK that was itself resent, answers late. At the
+   * client, a request's ACK then measures the path better.
+   */
+  private ambiguousHandshakeRtt(): boolean {
+    return this.answeredSynMs > this.firstSynMs && this.vantage === "client-side";
   }
 
   private readonly requestAckPoint: AckPoint = { frame: 0, timeMs: 0, ackOffsetBytes: 0 };

@@ -61,6 +61,9 @@ class LossSide {
   /** When the receiver side saw the hole the lost segment left, -1 when none open. */
   holeMs = -1;
   holeFrame = 0;
+  /** The last hole the receiver side saw open (kept after a resend fills the first). */
+  lastHoleMs = -1;
+  lastHoleFrame = 0;
   coveredUntilMs = -1;
   retransmissions = 0;
   fast = 0;
@@ -140,11 +143,20 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     const seq = view.tcpSeq;
     // A side's own segments leave it in order, so an "out-of-order" segment whose bytes this
     // capture already saw is a resend (Wireshark calls a quick one out-of-order, within one RTT).
-    const resent = (flags & AnalysisFlag.OUT_OF_ORDER) !== 0 && firstSend(s, seq) >= 0;
+    // At or after the receiver, a segment that fills a hole an RTO or more after the hole opened
+    // is the resend of one lost before the capture point: reordering delays are far shorter.
+    const outOfOrder = (flags & AnalysisFlag.OUT_OF_ORDER) !== 0;
+    const resent =
+      outOfOrder &&
+      (firstSend(s, seq) >= 0 || (s.lastHoleMs >= 0 && t - s.lastHoleMs >= RTO_MIN_MS));
     if ((flags & ANY_RETRANSMISSION) === 0 && !resent) {
-      if ((flags & AnalysisFlag.LOST_SEGMENT) !== 0 && s.holeMs < 0) {
-        s.holeMs = t;
-        s.holeFrame = packet.record.frame;
+      if ((flags & AnalysisFlag.LOST_SEGMENT) !== 0) {
+        s.lastHoleMs = t;
+        s.lastHoleFrame = packet.record.frame;
+        if (s.holeMs < 0) {
+          s.holeMs = t;
+          s.holeFrame = packet.record.frame;
+        }
       }
       remember(s, seq, (seq + len) >>> 0, t, packet.record.frame, view.ipId);
       return;
@@ -178,6 +190,10 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     if (originalMs < 0 && s.holeMs >= 0) {
       originalMs = s.holeMs;
       originalFrame = s.holeFrame;
+    }
+    if (originalMs < 0 && outOfOrder && s.lastHoleMs >= 0) {
+      originalMs = s.lastHoleMs;
+      originalFrame = s.lastHoleFrame;
     }
     if (originalMs < 0) originalMs = track.lastAckAdvanceMs[1 - side]!;
     s.holeMs = -1;

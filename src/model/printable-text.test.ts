@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { markdownText, PRINTABLE_MAX_CHARS, printable } from "./printable-text.ts";
+import { markdownCode, markdownText, PRINTABLE_MAX_CHARS, printable } from "./printable-text.ts";
 
 const ESC = "\u001b";
 const BEL = "\u0007";
@@ -68,5 +68,11 @@ describe("markdownText", () => {
       "a\\|b \\`c\\` \\*d\\* \\_e\\_ \\[f\\](g) \\~h\\~ \\#i",
     );
     assert.equal(markdownText(`${ESC}[31m`), "\\\\x1b\\[31m");
+  });
+
+  it("keeps a plain file name a code span, and escapes one a code span cannot hold", () => {
+    assert.equal(markdownCode("examples/slow_endpoint.pcap"), "`examples/slow_endpoint.pcap`");
+    assert.equal(markdownCode("a`b<c>.pcap"), "a\\`b&lt;c&gt;.pcap");
+    assert.equal(markdownCode(`x${ESC}[2J.pcap`), "`x\\x1b[2J.pcap`");
   });
 });

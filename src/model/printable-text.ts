@@ -133,3 +133,15 @@ const MARKDOWN_SPECIAL = /[<>&\\`*_[\]|~#]/g;
 export function markdownText(text: string, maxChars: number = PRINTABLE_MAX_CHARS): string {
   return printable(text, maxChars).replace(MARKDOWN_SPECIAL, (c) => MARKDOWN_ESCAPE[c]);
 }
+
+/** Characters a Markdown code span would show as typed but an HTML-loose renderer might not. */
+const CODE_SPAN_UNSAFE = /[`<>&]/;
+
+/**
+ * `text` as a Markdown code span (a file name, shown verbatim) when that is safe: printable and
+ * free of backticks and of `<`, `>`, `&`; otherwise as markdownText, without the span.
+ */
+export function markdownCode(text: string, maxChars: number = PRINTABLE_MAX_CHARS): string {
+  const safe = printable(text, maxChars);
+  return CODE_SPAN_UNSAFE.test(safe) ? markdownText(safe, maxChars) : `\`${safe}\``;
+}

@@ -71,10 +71,12 @@ function escapeOf(code: number): string | null {
   return null;
 }
 
-function isPlainAscii(text: string): boolean {
+/** True when no character of `text` needs an escape (a surrogate, paired or not, says false). */
+function printsAsItself(text: string): boolean {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c < 0x20 || c >= 0x7f) return false;
+    if (c >= 0x20 && c < 0x7f) continue;
+    if (c < 0xa0 || (c >= 0xd800 && c <= 0xdfff) || HIDDEN_FORMAT.has(c)) return false;
   }
   return true;
 }
@@ -85,7 +87,7 @@ function isPlainAscii(text: string): boolean {
  * escape or a character, never inside one, and ends with "…".
  */
 export function printable(text: string, maxChars: number = PRINTABLE_MAX_CHARS): string {
-  if (text.length <= maxChars && isPlainAscii(text)) return text;
+  if (text.length <= maxChars && printsAsItself(text)) return text;
   const pieces: string[] = [];
   let length = 0;
   let i = 0;

@@ -150,6 +150,25 @@ test("info: the section comment and the interface name are escaped, U+FFFD inclu
   }
 });
 
+test("a hostile file name is escaped too (Linux allows any byte but / and NUL)", () => {
+  const named = join(dir, "x\u001b]0;t\u0007<b>.pcapng");
+  writeFileSync(named, hostileCapture());
+  const escapedName = String.raw`x\x1b]0;t\x07<b>.pcapng`;
+  for (const colour of ["pipe", "force-color"] as const) {
+    assert.ok(run(["analyze", named], colour).includes(escapedName));
+    assert.ok(run(["info", named], colour).includes(escapedName));
+    assert.ok(run(["exchanges", named], colour).includes("4 of 4 exchanges shown"));
+  }
+  const md = run(["analyze", "--markdown", named], "pipe", false);
+  // Not a code span (it holds a `<`): entities and escapes, which a code span would show as typed.
+  assert.ok(
+    md.startsWith(
+      String.raw`## wirewhy analysis of ${dir.replaceAll("_", "\\_")}/x\\x1b\]0;t\\x07&lt;b&gt;.pcapng`,
+    ),
+    md,
+  );
+});
+
 test("JSON keeps the capture's strings whole", () => {
   const analysis = JSON.parse(
     wirewhy(["analyze", "--json", CAPTURE], "pipe").stdout.toString(),

@@ -6,18 +6,23 @@
  * (test/fixtures/hostile/hostile-capture.ts builds it). The output holds no byte below 0x20 but
  * the newline, no DEL or C1, and no ESC but the colour codes wirewhy writes itself; Markdown holds
  * no `<` from the capture; the strings are still there, as visible escapes; JSON keeps them whole.
- * Then `wirewhy probe` against a local server that answers with such a status line and headers.
+ * Then `wirewhy probe` against a local server that answers with such a status line and headers
+ * (Node's HTTP parser refuses CR and ESC there, so the probe reports the parse error) or serves a
+ * certificate with such a subjectAltName, and `wirewhy host` on a listener whose process name
+ * holds ESC sequences.
  */
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer as createHttpsServer } from "node:https";
 import { createServer, type Server } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
 import type { Analysis } from "../src/diagnose/types.ts";
 import type { Exchange } from "../src/exchange/types.ts";
-import { hasCommand, repoRoot } from "../src/testing/corpus.ts";
+import { makeCertificates } from "../src/probe/testing/certificates.ts";
+import { hasCommand, repoRoot, requireCommand } from "../src/testing/corpus.ts";
 import { HOSTILE, hostileCapture } from "./fixtures/hostile/hostile-capture.ts";
 
 /** HOSTILE as the terminal reports print it (written out here, not computed by the code tested). */
@@ -273,6 +278,31 @@ test("probe: a server's hostile status line and headers print no control charact
       const text = assertPrintable(r.stdout, what, colour);
       assert.match(text.replace(PICOCOLORS_SGR, ""), shown, text);
     }
+  }
+});
+
+test("probe: a certificate whose subjectAltName holds escapes and markup", async (t) => {
+  if (!requireCommand(t, "openssl")) return;
+  // IA5String allows every ASCII byte: the server chooses these names.
+  const certs = makeCertificates(["DNS:a\u001b[2J\u001b]0;t\u0007<script>b.example"]);
+  t.after(() => certs.remove());
+  const server = createHttpsServer(
+    { cert: readFileSync(certs.leafCert), key: readFileSync(certs.leafKey) },
+    (_req, res) => res.end("hi"),
+  );
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  t.after(() => server.close());
+  const address = server.address();
+  const port = typeof address === "object" && address ? address.port : 0;
+  for (const colour of ["pipe", "force-color"] as const) {
+    const args = ["probe", `https://localhost:${port}/`, "-4", "-n", "1", "--no-kernel"];
+    args.push("--cacert", certs.caCert);
+    const what = `wirewhy ${args.join(" ")} (${colour})`;
+    const r = await wirewhyAsync(args, colour);
+    assert.equal(r.status, 1, `${what}: exit ${r.status}: ${r.stderr}`);
+    assertPrintable(r.stderr, `${what} stderr`, colour);
+    const text = assertPrintable(r.stdout, what, colour).replace(PICOCOLORS_SGR, "");
+    assert.match(text, /tls-certificate-wrong-name \(ERR_TLS_CERT_ALTNAME_INVALID\)/);
   }
 });
 

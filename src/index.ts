@@ -68,6 +68,13 @@ export {
   type Layer,
   type Severity,
 } from "./model/finding.ts";
+// The library's strings are the capture's own (untrusted): what the reports print them through.
+export {
+  markdownCode,
+  markdownText,
+  PRINTABLE_MAX_CHARS,
+  printable,
+} from "./model/printable-text.ts";
 export type {
   ProbeCaptureAnalysis,
   ProbeCaptureAnalyzer,

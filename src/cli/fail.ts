@@ -3,6 +3,7 @@
  * (CaptureError and friends) are the user's input; anything else is our bug, reported without a
  * stack trace unless WIREWHY_DEBUG is set.
  */
+import { printable } from "../model/printable-text.ts";
 import { ExitCode } from "./exit-codes.ts";
 
 export function reportFailure(error: unknown): number {
@@ -13,7 +14,8 @@ export function reportFailure(error: unknown): number {
       ? ExitCode.OK
       : ExitCode.INPUT_ERROR;
   }
-  const message = err && typeof err.message === "string" ? err.message : String(error);
+  // A message can quote its input (a file name, a server's reply): printable, as every report.
+  const message = printable(err && typeof err.message === "string" ? err.message : String(error));
   if (err && typeof err.code === "string" && err.code.startsWith("WW_ERR_")) {
     process.stderr.write(`wirewhy: ${message}\n`);
     return ExitCode.INPUT_ERROR;

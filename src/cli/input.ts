@@ -4,6 +4,7 @@
  */
 import type { Command } from "commander";
 import type { CaptureWarning } from "../capture/types.ts";
+import { printable } from "../model/printable-text.ts";
 import { ExitCode } from "./exit-codes.ts";
 
 export class UsageError extends Error {
@@ -32,7 +33,9 @@ export function finishCapture(warnings: CaptureWarning[], partial: boolean, quie
     for (const w of warnings) {
       const where = w.offsetBytes !== undefined ? ` at byte ${w.offsetBytes}` : "";
       const frame = w.frame !== undefined ? ` (frame ${w.frame})` : "";
-      process.stderr.write(`wirewhy: warning [${w.code}]${where}${frame}: ${w.message}\n`);
+      process.stderr.write(
+        `wirewhy: warning [${printable(w.code)}]${where}${frame}: ${printable(w.message)}\n`,
+      );
     }
   }
   return partial ? ExitCode.PARTIAL : ExitCode.OK;

@@ -2,10 +2,13 @@
  * The `wirewhy analyze --markdown` report: the terminal report's content as GitHub-flavoured
  * Markdown for a ticket or a pull request: tables instead of aligned columns, glyph bars instead
  * of colours (a ticket shows no terminal colours). Renders an Analysis; computes nothing but the
- * layout.
+ * layout. Every text goes through markdownText (the source through markdownCode): a headline, a
+ * title or a fact can quote the capture, and in a ticket or wiki that renders HTML it must stay
+ * text, not markup.
  */
 import type { Analysis } from "../diagnose/types.ts";
 import type { Finding } from "../model/finding.ts";
+import { markdownCode, markdownText } from "../model/printable-text.ts";
 import { formatMs, formatShare } from "./analysis-duration-text.ts";
 import { analysisIsHealthy } from "./analysis-health.ts";
 import { chargedLayers, layerBar } from "./analysis-layer-bar.ts";
@@ -33,15 +36,17 @@ export function renderAnalysisMarkdown(
   const lines: string[] = [];
   const partial = partialLine(analysis);
   if (analysisIsHealthy(analysis)) {
-    lines.push(`**Healthy:** ${summary.headline}`, "");
-    lines.push(`\`${capture.source}\`: ${countsLine(analysis)} · ${vantageLine(analysis)}`);
-    if (partial) lines.push("", `> ${partial}`);
+    lines.push(`**Healthy:** ${markdownText(summary.headline)}`, "");
+    lines.push(
+      `${markdownCode(capture.source)}: ${markdownText(countsLine(analysis))} · ${markdownText(vantageLine(analysis))}`,
+    );
+    if (partial) lines.push("", `> ${markdownText(partial)}`);
     return `${lines.join("\n")}\n`;
   }
-  lines.push(`## wirewhy analysis of \`${capture.source}\``, "");
-  lines.push(`**${summary.headline}**`, "");
-  lines.push(`${countsLine(analysis)} · ${vantageLine(analysis)}`);
-  if (partial) lines.push("", `> ${partial}`);
+  lines.push(`## wirewhy analysis of ${markdownCode(capture.source)}`, "");
+  lines.push(`**${markdownText(summary.headline)}**`, "");
+  lines.push(`${markdownText(countsLine(analysis))} · ${markdownText(vantageLine(analysis))}`);
+  if (partial) lines.push("", `> ${markdownText(partial)}`);
 
   lines.push("", "### Time by layer", "");
   lines.push("| layer | time | share |", "|---|---:|---:|");
@@ -69,11 +74,11 @@ export function renderAnalysisMarkdown(
       if (first === undefined) {
         explainedAt.set(finding.kind, i + 1);
         lines.push(
-          `${i + 1}. **${cell(finding.title)}** ${finding.explanation} *What to do:* ${finding.advice}`,
+          `${i + 1}. **${markdownText(finding.title)}** ${markdownText(finding.explanation)} *What to do:* ${markdownText(finding.advice)}`,
         );
       } else
         lines.push(
-          `${i + 1}. **${cell(finding.title)}** The same mechanism and advice as ${first}.`,
+          `${i + 1}. **${markdownText(finding.title)}** The same mechanism and advice as ${first}.`,
         );
     });
   }
@@ -92,22 +97,17 @@ export function renderAnalysisMarkdown(
     for (const exchange of shown) {
       const bar = phaseBar(exchange, longestMs, EXCHANGE_BAR_CHARS, false);
       lines.push(
-        `| ${exchange.id} | ${cell(exchangeLabel(exchange))} | ${exchangeStatus(exchange)} | ${formatMs(exchange.durationMs)} | ${exchange.connection} | ${cell(phaseSummary(exchange.phases, false))} | \`${bar}\` |`,
+        `| ${exchange.id} | ${markdownText(exchangeLabel(exchange))} | ${exchangeStatus(exchange)} | ${formatMs(exchange.durationMs)} | ${exchange.connection} | ${markdownText(phaseSummary(exchange.phases, false))} | \`${bar}\` |`,
       );
     }
     lines.push("", `Key: ${layerLegend(chargedLayers(summary.byLayer), false)}`);
   }
 
   lines.push("", "### Assumed", "");
-  for (const line of assumedLines(analysis)) lines.push(`- ${line}`);
+  for (const line of assumedLines(analysis)) lines.push(`- ${markdownText(line)}`);
   return `${lines.join("\n")}\n`;
 }
 
 function findingRow(finding: Finding, rank: number): string {
-  return `| ${rank} | ${finding.severity} | ${finding.layer} | ${cell(finding.title)} (\`${finding.kind}\`) | ${formatMs(finding.costMs)} | ${finding.count} | ${cell(evidenceText(finding))} |`;
-}
-
-/** Table cells hold one line and no unescaped pipe. */
-function cell(text: string): string {
-  return text.replace(/\|/g, "\\|").replace(/\s*\n\s*/g, " ");
+  return `| ${rank} | ${finding.severity} | ${finding.layer} | ${markdownText(finding.title)} (\`${finding.kind}\`) | ${formatMs(finding.costMs)} | ${finding.count} | ${markdownText(evidenceText(finding))} |`;
 }

@@ -2,9 +2,11 @@
  * The `wirewhy analyze` terminal report: the verdict first (the headline), then where the time
  * went (time by layer), why (the findings, failures first, with evidence and advice), what it
  * looked like (the slowest exchanges as a waterfall), and what was assumed. A healthy capture
- * gets one line and the counts. Renders an Analysis; computes nothing but the layout.
+ * gets one line and the counts. Renders an Analysis; computes nothing but the layout. Its texts
+ * (the headline, the source, the assumptions) go through printable: they can quote the capture.
  */
 import type { Analysis } from "../diagnose/types.ts";
+import { printable } from "../model/printable-text.ts";
 import { formatMs } from "./analysis-duration-text.ts";
 import { analysisIsHealthy } from "./analysis-health.ts";
 import { layerBar, layerBreakdown } from "./analysis-layer-bar.ts";
@@ -33,8 +35,10 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
   const { capture, summary } = analysis;
   const partial = partialLine(analysis);
   if (analysisIsHealthy(analysis)) {
-    lines.push(`${pc.green("✓ healthy:")} ${summary.headline}`);
-    lines.push(pc.dim(`  ${capture.source}: ${countsLine(analysis)} · ${vantageLine(analysis)}`));
+    lines.push(`${pc.green("✓ healthy:")} ${printable(summary.headline)}`);
+    lines.push(
+      pc.dim(`  ${printable(capture.source)}: ${countsLine(analysis)} · ${vantageLine(analysis)}`),
+    );
     if (partial) lines.push(pc.yellow(`  ${partial}`));
     const quiet = analysis.findings.length;
     if (quiet > 0) {
@@ -46,11 +50,12 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
     }
     return `${lines.join("\n")}\n`;
   }
-  lines.push(`${pc.bold("wirewhy analyze")} ${capture.source}`);
+  lines.push(`${pc.bold("wirewhy analyze")} ${printable(capture.source)}`);
   lines.push(pc.dim(`${countsLine(analysis)} · ${vantageLine(analysis)}`));
   if (partial) lines.push(pc.yellow(partial));
   lines.push("");
-  for (const line of wrapWords(summary.headline, REPORT_WIDTH_CHARS)) lines.push(pc.bold(line));
+  for (const line of wrapWords(printable(summary.headline), REPORT_WIDTH_CHARS))
+    lines.push(pc.bold(line));
 
   lines.push(
     "",
@@ -83,7 +88,7 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
 
   lines.push("", pc.bold("Assumed"));
   for (const assumption of assumedLines(analysis)) {
-    wrapWords(assumption, REPORT_WIDTH_CHARS - 4).forEach((line, i) => {
+    wrapWords(printable(assumption), REPORT_WIDTH_CHARS - 4).forEach((line, i) => {
       lines.push(`${i === 0 ? "  · " : "    "}${line}`);
     });
   }
@@ -111,7 +116,9 @@ export function partialLine(analysis: Analysis): string | null {
   const { capture } = analysis;
   if (!capture.partial) return null;
   const stop = capture.warnings.find((w) => w.offsetBytes !== undefined);
-  const where = stop ? ` (reading stopped at byte ${stop.offsetBytes}: ${stop.code})` : "";
+  const where = stop
+    ? ` (reading stopped at byte ${stop.offsetBytes}: ${printable(stop.code)})`
+    : "";
   return `⚠ partial: the analysis covers the first ${formatCount(capture.packets)} packets${where}`;
 }
 

@@ -2,10 +2,12 @@
  * Renders `wirewhy exchanges` for the terminal, one line per exchange as the pass emits it
  * (streamed: a 500 MB capture prints its first rows at once and holds none): id, connection,
  * protocol, what was asked (method and target, the TLS SNI, the DNS name), status, the phases
- * with their milliseconds, the bytes each way, and the outcome. Computes nothing.
+ * with their milliseconds, the bytes each way, and the outcome. Computes nothing; what the capture
+ * said (targets, names) goes through printable.
  */
 import { stripVTControlCharacters } from "node:util";
 import type { Exchange, Phase } from "../exchange/types.ts";
+import { printable } from "../model/printable-text.ts";
 import { pc } from "./colors.ts";
 import { LineWriter } from "./output.ts";
 import { formatBytes } from "./units.ts";
@@ -23,14 +25,12 @@ function what(x: Exchange): string {
   const r = x.request;
   let text = r.method !== "" ? `${r.method} ${r.target}` : r.target;
   if (x.protocol === "dns" && x.dns !== undefined) text = `${x.dns.qtypeName} ${r.target}`;
-  if (text === "") text = "-";
-  if (text.length > TARGET_MAX_CHARS) text = `${text.slice(0, TARGET_MAX_CHARS - 1)}…`;
-  return text;
+  return text === "" ? "-" : printable(text, TARGET_MAX_CHARS);
 }
 
 function status(x: Exchange): string {
   if (x.response === null) return "-";
-  if (x.protocol === "dns") return x.dns?.rcodeName ?? String(x.response.status);
+  if (x.protocol === "dns") return printable(x.dns?.rcodeName ?? String(x.response.status));
   if (x.response.status === 0) return "-";
   const s = String(x.response.status);
   if (x.response.status >= 500) return pc.red(s);

@@ -1,9 +1,11 @@
 /**
  * One Finding as terminal lines, the same way in every report that prints findings (`analyze`,
  * `probe`, `host`): what and where on the first line, then the mechanism, the advice and the
- * evidence that proves it. Computes nothing.
+ * evidence that proves it. Computes nothing. Every text of the finding goes through printable: a
+ * title, an explanation or a fact can quote the capture.
  */
 import type { Finding, Severity } from "../model/finding.ts";
+import { printable } from "../model/printable-text.ts";
 import { formatMs } from "./analysis-duration-text.ts";
 import { layerName } from "./analysis-layer-style.ts";
 import { wrapWords } from "./analysis-word-wrap.ts";
@@ -39,12 +41,13 @@ export function findingLines(finding: Finding, options: FindingTextOptions = {})
   const cost = finding.costMs > 0 ? `, ${formatMs(finding.costMs)}` : "";
   const times = finding.count > 1 ? `, ${finding.count}×` : "";
   const lines = [
-    `${rank}${SEVERITY_MARK[finding.severity]} [${layerName(finding.layer)}] ${pc.bold(finding.title)} ${pc.dim(`(${finding.kind}${times}${cost})`)}`,
+    `${rank}${SEVERITY_MARK[finding.severity]} [${layerName(finding.layer)}] ${pc.bold(printable(finding.title))} ${pc.dim(`(${finding.kind}${times}${cost})`)}`,
   ];
   const width = (options.widthChars ?? DEFAULT_WIDTH_CHARS) - INDENT.length;
   if (options.brief !== true) {
-    for (const line of wrapWords(finding.explanation, width)) lines.push(`${INDENT}${line}`);
-    wrapWords(finding.advice, width - 2).forEach((line, i) => {
+    for (const line of wrapWords(printable(finding.explanation), width))
+      lines.push(`${INDENT}${line}`);
+    wrapWords(printable(finding.advice), width - 2).forEach((line, i) => {
       lines.push(`${INDENT}${i === 0 ? pc.dim("→ ") : "  "}${line}`);
     });
   }
@@ -53,7 +56,10 @@ export function findingLines(finding: Finding, options: FindingTextOptions = {})
   return lines;
 }
 
-/** "frames 12, 14 · connection 0 · exchanges 3, 7 · 127.0.0.1:8080 · confidence 90%". */
+/**
+ * "frames 12, 14 · connection 0 · exchanges 3, 7 · 127.0.0.1:8080 · confidence 90%", printable
+ * (a fact can be a request's target from the capture).
+ */
 export function evidenceText(finding: Finding): string {
   const { frames, connections, exchanges, facts } = finding.evidence;
   const parts: string[] = [];
@@ -64,13 +70,10 @@ export function evidenceText(finding: Finding): string {
   if (exchanges && exchanges.length > 0) {
     parts.push(`${plural(exchanges.length, "exchange")} ${listed(exchanges)}`);
   }
-  if (finding.endpoint) parts.push(finding.endpoint);
+  if (finding.endpoint) parts.push(printable(finding.endpoint));
   if (facts) {
     for (const [name, value] of Object.entries(facts)) {
-      const text = String(value);
-      parts.push(
-        `${name}=${text.length > MAX_FACT_CHARS ? `${text.slice(0, MAX_FACT_CHARS - 1)}…` : text}`,
-      );
+      parts.push(`${printable(name)}=${printable(String(value), MAX_FACT_CHARS)}`);
     }
   }
   if (parts.length > 0) parts.push(`confidence ${Math.round(finding.confidence * 100)}%`);

@@ -1,13 +1,18 @@
-/** Renders a HostReport for the terminal: listeners, states per port, counter deltas, findings. Computes nothing. */
+/**
+ * Renders a HostReport for the terminal: listeners, states per port, counter deltas, findings.
+ * Computes nothing. A process name from /proc is whatever the process chose (prctl PR_SET_NAME,
+ * argv[0]): it and every other text go through printable.
+ */
 
 import type { HostReport } from "../host/types.ts";
+import { printable } from "../model/printable-text.ts";
 import { pc } from "./colors.ts";
 import { findingLines } from "./finding-text.ts";
 
 export function renderHostText(report: HostReport): string {
   const lines: string[] = [];
   const scope = [
-    report.netns ? `network namespace ${report.netns}` : "this host's network namespace",
+    report.netns ? `network namespace ${printable(report.netns)}` : "this host's network namespace",
     report.port !== null ? `port ${report.port}` : "",
     report.pid !== null ? `pid ${report.pid}` : "",
   ]
@@ -24,11 +29,12 @@ export function renderHostText(report: HostReport): string {
       ),
     );
     for (const l of report.listeners) {
-      const where = l.address.includes(":") ? `[${l.address}]:${l.port}` : `${l.address}:${l.port}`;
+      const address = printable(l.address);
+      const where = address.includes(":") ? `[${address}]:${l.port}` : `${address}:${l.port}`;
       const full = l.backlog !== null && l.peakAcceptQueue > l.backlog;
       const queue = `${l.acceptQueue}${l.peakAcceptQueue !== l.acceptQueue ? ` (peak ${l.peakAcceptQueue})` : ""}`;
       lines.push(
-        `  ${where.padEnd(40)} ${full ? pc.red(queue.padStart(12)) : queue.padStart(12)} ${String(l.backlog ?? "?").padStart(8)}  ${l.pid !== null ? `${l.command} (${l.pid})` : pc.dim("?")}`,
+        `  ${where.padEnd(40)} ${full ? pc.red(queue.padStart(12)) : queue.padStart(12)} ${String(l.backlog ?? "?").padStart(8)}  ${l.pid !== null ? `${printable(l.command ?? "?")} (${l.pid})` : pc.dim("?")}`,
       );
     }
   }
@@ -42,7 +48,7 @@ export function renderHostText(report: HostReport): string {
     for (const port of ports.sort((a, b) => Number(a) - Number(b))) {
       const counts = Object.entries(report.states[port])
         .sort((a, b) => b[1] - a[1])
-        .map(([state, n]) => `${state} ${n}`)
+        .map(([state, n]) => `${printable(state)} ${n}`)
         .join(", ");
       lines.push(
         `  ${port.padStart(5)}  ${counts}${report.outgoing[port] ? pc.dim(" (outgoing)") : ""}`,
@@ -66,13 +72,13 @@ export function renderHostText(report: HostReport): string {
     if (known.length === 0) lines.push(pc.dim("  (none of the counters wirewhy explains)"));
     for (const d of known) {
       lines.push(
-        `  ${d.name.padEnd(32)} ${`+${d.delta}`.padStart(8)} ${pc.dim(`[${d.layer}]`)} ${d.meaning}`,
+        `  ${printable(d.name).padEnd(32)} ${`+${d.delta}`.padStart(8)} ${pc.dim(`[${d.layer}]`)} ${printable(d.meaning ?? "")}`,
       );
     }
     const others = report.watch.deltas.length - known.length;
     if (others > 0) lines.push(pc.dim(`  and ${others} other counters (--json lists them)`));
   }
-  for (const w of report.warnings) lines.push(pc.yellow(`warning: ${w}`));
+  for (const w of report.warnings) lines.push(pc.yellow(`warning: ${printable(w)}`));
   lines.push("");
   if (report.findings.length === 0) lines.push(pc.green("No findings."));
   for (const f of report.findings) lines.push(...findingLines(f));

@@ -1,13 +1,17 @@
-/** Renders CaptureInfo for the terminal, in the spirit of capinfos. Computes nothing. */
+/**
+ * Renders CaptureInfo for the terminal, in the spirit of capinfos. Computes nothing. The file's
+ * own texts (comments, interface names, warnings) are the capture writer's: printable.
+ */
 
 import type { CaptureInfo } from "../census/types.ts";
+import { printable } from "../model/printable-text.ts";
 import { pc } from "./colors.ts";
 import { formatBitRate, formatBytes, formatCount, formatRate } from "./units.ts";
 
 export function renderInfoText(info: CaptureInfo): string {
   const lines: string[] = [];
   const row = (label: string, value: string) => lines.push(`${pc.dim(label.padEnd(22))}${value}`);
-  row("File", info.source);
+  row("File", printable(info.source));
   row(
     "Format",
     `${info.format}${info.compression === "gzip" ? " (gzip-compressed)" : ""}, ${info.sections} section${info.sections === 1 ? "" : "s"}`,
@@ -40,14 +44,14 @@ export function renderInfoText(info: CaptureInfo): string {
   }
   if (info.unsupportedPackets > 0) {
     const which = Object.entries(info.unsupportedByLinkType)
-      .map(([name, n]) => `${name}: ${formatCount(n)}`)
+      .map(([name, n]) => `${printable(name)}: ${formatCount(n)}`)
       .join(", ");
     row("Unsupported", pc.yellow(`${formatCount(info.unsupportedPackets)} packets (${which})`));
   }
 
   lines.push("", pc.bold(`Interfaces (${info.interfaces.length})`));
   for (const i of info.interfaces) {
-    const name = i.name ? ` ${i.name}` : "";
+    const name = i.name ? ` ${printable(i.name)}` : "";
     const snap = i.snapLenBytes === 0 ? "no snaplen" : `snaplen ${i.snapLenBytes}`;
     const offset = i.tsOffsetSec ? `, ts offset ${i.tsOffsetSec} s` : "";
     lines.push(
@@ -81,20 +85,22 @@ export function renderInfoText(info: CaptureInfo): string {
   }
   if (info.decryptionSecrets.length) {
     lines.push("", pc.bold("Decryption secrets"));
-    for (const s of info.decryptionSecrets) lines.push(`  ${s.type}: ${formatBytes(s.bytes)}`);
+    for (const s of info.decryptionSecrets) {
+      lines.push(`  ${printable(s.type)}: ${formatBytes(s.bytes)}`);
+    }
   }
   if (info.nameRecords)
     lines.push("", `${pc.bold("Name resolution")}: ${info.nameRecords} records`);
   if (info.comments.length) {
     lines.push("", pc.bold("Comments"));
-    for (const c of info.comments) lines.push(`  ${c}`);
+    for (const c of info.comments) lines.push(`  ${printable(c)}`);
   }
   if (info.warnings.length) {
     lines.push("", pc.bold(pc.yellow(`Warnings (${info.warnings.length})`)));
     for (const w of info.warnings) {
       const where = w.offsetBytes !== undefined ? ` at byte ${w.offsetBytes}` : "";
       const frame = w.frame !== undefined ? ` (frame ${w.frame})` : "";
-      lines.push(pc.yellow(`  [${w.code}]${where}${frame}: ${w.message}`));
+      lines.push(pc.yellow(`  [${printable(w.code)}]${where}${frame}: ${printable(w.message)}`));
     }
   }
   return `${lines.join("\n")}\n`;

@@ -1,7 +1,11 @@
-/** Renders lab lists and lab results for the terminal. Computes nothing. */
+/**
+ * Renders lab lists and lab results for the terminal. Computes nothing. The checks' details, the
+ * facts and the findings' titles can quote the lab's capture: printable.
+ */
 
 import type { LabResult } from "../lab/run-lab.ts";
 import type { LabInfo } from "../lab/types.ts";
+import { printable } from "../model/printable-text.ts";
 import { pc } from "./colors.ts";
 
 /** The report lists the analysis's most important findings, not all of them. */
@@ -34,12 +38,12 @@ export function renderLabResult(result: LabResult): string {
   row("capture", `${result.capture.packets} packets${dropped}${kept}`);
   result.checks.forEach((check, i) => {
     const mark = check.ok ? pc.green("ok ") : pc.red("NOT");
-    row(i === 0 ? "checks" : "", `${mark} ${check.name}: ${check.detail}`);
+    row(i === 0 ? "checks" : "", `${mark} ${printable(check.name)}: ${printable(check.detail)}`);
   });
-  const facts = Object.entries(result.facts).map(([k, v]) => `${k}=${v}`);
+  const facts = Object.entries(result.facts).map(([k, v]) => printable(`${k}=${v}`));
   if (facts.length > 0) row("facts", facts.join(" "));
   if (result.analysis.status === "unavailable") {
-    row("verdict", pc.yellow(result.analysis.reason ?? "analysis not available"));
+    row("verdict", pc.yellow(printable(result.analysis.reason ?? "analysis not available")));
   } else if (result.got === null) {
     row("verdict", pc.red("the analysis found nothing"));
   } else {
@@ -47,7 +51,7 @@ export function renderLabResult(result: LabResult): string {
     row("verdict", result.passed ? pc.green(`${got}: matches`) : pc.red(`${got}: does not match`));
   }
   result.findings.slice(0, MAX_FINDINGS_SHOWN).forEach((finding, i) => {
-    const line = `${i + 1}. ${finding.layer} / ${finding.kind}, ${finding.costMs.toFixed(0)} ms: ${finding.title}`;
+    const line = `${i + 1}. ${finding.layer} / ${finding.kind}, ${finding.costMs.toFixed(0)} ms: ${printable(finding.title)}`;
     row(i === 0 ? "findings" : "", line);
   });
   if (!result.reproduced)

@@ -7,6 +7,7 @@
  */
 import type { Exchange, Phase } from "../exchange/types.ts";
 import { LAYERS, type Layer } from "../model/finding.ts";
+import { printable } from "../model/printable-text.ts";
 import { formatMs } from "./analysis-duration-text.ts";
 import { layerCells, layerLegend, layerName } from "./analysis-layer-style.ts";
 import { pc } from "./colors.ts";
@@ -42,7 +43,7 @@ export function waterfallLines(
   ];
   for (const exchange of exchanges) {
     const id = `#${exchange.id}`.padStart(6);
-    const label = clip(exchangeLabel(exchange), LABEL_CHARS).padEnd(LABEL_CHARS);
+    const label = printable(exchangeLabel(exchange), LABEL_CHARS).padEnd(LABEL_CHARS);
     const status = exchangeStatus(exchange).padStart(7);
     const failed = exchange.outcome !== "complete";
     const conn = (exchange.connection < 0 ? "udp" : String(exchange.connection)).padStart(5);
@@ -57,7 +58,10 @@ export function waterfallLines(
   return lines;
 }
 
-/** "GET /api/report", "TLS example.com", "DNS example.com", or the server for other protocols. */
+/**
+ * "GET /api/report", "TLS example.com", "DNS example.com", or the server for other protocols: the
+ * capture's own text, for the caller to make printable (or Markdown).
+ */
 export function exchangeLabel(exchange: Exchange): string {
   const { request } = exchange;
   if (request.method.length > 0) return `${request.method} ${request.target}`;
@@ -146,10 +150,6 @@ function layersShown(exchanges: readonly Exchange[]): Layer[] {
     }
   }
   return LAYERS.filter((layer) => seen.has(layer));
-}
-
-function clip(text: string, maxChars: number): string {
-  return text.length <= maxChars ? text : `${text.slice(0, maxChars - 1)}…`;
 }
 
 function plain(text: string): string {

@@ -161,6 +161,21 @@ test("analyze --markdown: the same report as tables, without colour", () => {
   assert.ok(!r.stdout.includes("\u001b["));
 });
 
+test("analyze -v and --all list every finding in the text report, the informational ones too", () => {
+  const lossy = "test/fixtures/labs/packet-loss.pcap";
+  const a = analysisOf([lossy]);
+  const info = a.findings.filter((f) => f.severity === "info");
+  assert.ok(info.length > 0, "the example has informational findings");
+  for (const flag of ["-v", "--all"]) {
+    const r = wirewhy(["analyze", flag, lossy]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.ok(r.stdout.includes(`Findings (${a.findings.length})`), r.stdout);
+    for (const [i, f] of a.findings.entries()) {
+      assert.ok(r.stdout.includes(` ${i + 1}. ${f.severity.padEnd(7)} [${f.layer}]`), f.kind);
+    }
+  }
+});
+
 test("analyze on a healthy capture: one line and the counts", () => {
   const r = wirewhy(["analyze", HEALTHY]);
   assert.equal(r.status, 0, r.stderr);

@@ -350,10 +350,16 @@ test("healthy capture: one line and the counts, informational findings only coun
     [
       "✓ healthy: All 20 requests were fast (slowest 0.41 ms).",
       "  healthy.pcap: pcap, 86 packets over 983 ms, 1 connection, 20 exchanges · vantage loopback (95% sure)",
-      "  (1 informational finding: --json lists them)",
+      "  (1 informational finding: -v or --json lists them)",
       "",
     ].join("\n"),
   );
+  // -v (or --all): the whole report, the informational finding in full.
+  const verbose = renderAnalysisText(healthy, { verbose: true });
+  assert.ok(verbose.includes("✓ healthy: All 20 requests were fast (slowest 0.41 ms)."));
+  assert.ok(verbose.includes("Findings (1)"));
+  assert.match(verbose, / 1\. info {4}\[client-app\]/);
+  assert.ok(!verbose.includes("-v or --json lists them"));
   const md = renderAnalysisMarkdown(healthy);
   assert.ok(md.startsWith("**Healthy:** All 20 requests were fast"));
   assert.ok(!md.includes("|"));

@@ -22,6 +22,8 @@ export interface AnalysisTextOptions {
   slowestShown?: number;
   /** Findings printed in full (default 20; `--json` has every one). */
   findingsShown?: number;
+  /** Every finding, the informational ones too, even in a healthy capture's report (`-v`). */
+  verbose?: boolean;
 }
 
 const DEFAULT_SLOWEST_SHOWN = 10;
@@ -34,7 +36,8 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
   const lines: string[] = [];
   const { capture, summary } = analysis;
   const partial = partialLine(analysis);
-  if (analysisIsHealthy(analysis)) {
+  const verbose = options.verbose === true;
+  if (analysisIsHealthy(analysis) && !(verbose && analysis.findings.length > 0)) {
     lines.push(`${pc.green("✓ healthy:")} ${printable(summary.headline)}`);
     lines.push(
       pc.dim(`  ${printable(capture.source)}: ${countsLine(analysis)} · ${vantageLine(analysis)}`),
@@ -44,7 +47,7 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
     if (quiet > 0) {
       lines.push(
         pc.dim(
-          `  (${quiet} informational ${quiet === 1 ? "finding" : "findings"}: --json lists them)`,
+          `  (${quiet} informational ${quiet === 1 ? "finding" : "findings"}: -v or --json lists them)`,
         ),
       );
     }
@@ -54,8 +57,12 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
   lines.push(pc.dim(`${countsLine(analysis)} · ${vantageLine(analysis)}`));
   if (partial) lines.push(pc.yellow(partial));
   lines.push("");
-  for (const line of wrapWords(printable(summary.headline), REPORT_WIDTH_CHARS))
-    lines.push(pc.bold(line));
+  if (analysisIsHealthy(analysis)) {
+    lines.push(`${pc.green("✓ healthy:")} ${printable(summary.headline)}`);
+  } else {
+    for (const line of wrapWords(printable(summary.headline), REPORT_WIDTH_CHARS))
+      lines.push(pc.bold(line));
+  }
 
   lines.push(
     "",
@@ -66,7 +73,9 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
     lines.push(`  ${layerBreakdown(summary.byLayer, summary.totalMs)}`);
   } else lines.push(pc.dim("  (no exchange took any time)"));
 
-  const findingsShown = options.findingsShown ?? DEFAULT_FINDINGS_SHOWN;
+  const findingsShown = verbose
+    ? analysis.findings.length
+    : (options.findingsShown ?? DEFAULT_FINDINGS_SHOWN);
   lines.push("", pc.bold(`Findings (${analysis.findings.length})`));
   const explained = new Set<string>();
   analysis.findings.slice(0, findingsShown).forEach((finding, i) => {
@@ -75,7 +84,7 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
     explained.add(finding.kind);
   });
   const findingsLeft = analysis.findings.length - findingsShown;
-  if (findingsLeft > 0) lines.push(pc.dim(`  and ${findingsLeft} more (--json lists them)`));
+  if (findingsLeft > 0) lines.push(pc.dim(`  and ${findingsLeft} more (-v or --json lists them)`));
 
   const shown = analysis.exchanges.slice(0, options.slowestShown ?? DEFAULT_SLOWEST_SHOWN);
   if (shown.length > 0) {

@@ -7,6 +7,7 @@ interface AnalyzeFlags {
   json?: boolean;
   markdown?: boolean;
   all?: boolean;
+  verbose?: boolean;
   slowest?: number;
 }
 
@@ -18,7 +19,11 @@ export function register(program: Command): void {
     .option("-c, --max-packets <n>", "read only the first N packets", parsePositiveInt)
     .option("--json", "print the Analysis object (schema wirewhy.analysis/1, docs/analysis.md)")
     .option("--markdown", "print the report as Markdown, for a ticket")
-    .option("--all", "keep every exchange (memory grows with them), not only the slowest")
+    .option(
+      "--all",
+      "keep every exchange (memory grows with them), not only the slowest; the text report lists every finding",
+    )
+    .option("-v, --verbose", "the text report lists every finding, the informational ones too")
     .option(
       "--slowest <n>",
       "keep the N slowest exchanges (default 100 in the JSON; the reports draw N, default 10)",
@@ -41,7 +46,8 @@ export function register(program: Command): void {
         process.stdout.write(renderAnalysisMarkdown(analysis, { slowestShown }));
       } else {
         const { renderAnalysisText } = await import("../../report/analysis-text.ts");
-        process.stdout.write(renderAnalysisText(analysis, { slowestShown }));
+        const verbose = flags.verbose === true || flags.all === true;
+        process.stdout.write(renderAnalysisText(analysis, { slowestShown, verbose }));
       }
       // Stopping at --max-packets is what was asked for, not damage.
       const limited =

@@ -2,8 +2,9 @@
  * server-think-time (server-app): the server's time before its first response byte, i.e. the wait
  * phase minus one round trip (the kernel's lowest RTT on the socket). Reported and ranked as the
  * capture's rule of the same kind (src/diagnose/rules/server-think-time.ts): from
- * SERVER_THINK_MIN_MS per request (the median run), a warning once the cost reaches
- * WARNING_COST_MS (severity.ts), so one server reads the same in `probe` and `analyze`.
+ * SERVER_THINK_MIN_MS per request (the median run), a warning once one request's own think time
+ * reaches WARNING_COST_MS (severity.ts; a per-request kind), so one server reads the same in
+ * `probe` and `analyze`.
  */
 import { SERVER_THINK_MIN_MS } from "../../diagnose/rules/server-think-time.ts";
 import { severityForCost } from "../../diagnose/severity.ts";
@@ -25,7 +26,7 @@ export const serverThinkTimeRule: ProbeRule = {
     return {
       kind: "server-think-time",
       layer: "server-app",
-      severity: severityForCost(costMs, false),
+      severity: severityForCost(Math.max(...times), false),
       costMs,
       title: `The server took ${mid.toFixed(1)} ms before its first byte (median)`,
       explanation: `From the request leaving this host to the first response byte took a median ${median(measured.map((r) => r.phases.waitMs as number)).toFixed(1)} ms; one round trip of that is the network (${median(rtts).toFixed(3)} ms, the kernel's RTT for this socket), the rest, ${mid.toFixed(1)} ms, is the server working before it answered.`,

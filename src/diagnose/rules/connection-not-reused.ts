@@ -44,7 +44,9 @@ export const connectionNotReusedKind: FindingKind = {
   confidence: 0.7,
   describe(group) {
     return {
-      title: `Connections not reused: ${plural(group.fact("oneShot"), "connection")} to ${group.endpoint || "the server"} carried one request each`,
+      // The cost is the client's choice but is spent as handshake round trips: Time by layer
+      // shows it as the network's, and the title says so.
+      title: `Connections not reused: ${plural(group.fact("oneShot"), "connection")} to ${group.endpoint || "the server"} carried one request each (${msText(group.costMs)} of handshakes, in the network's time)`,
       explanation: `${group.fact("oneShot")} of ${group.fact("connections")} connections to this server carried a single request and were closed (first ones from frames ${group.first.frames.join(", ")}), so every request paid the TCP (and TLS) handshake again: ${msText(group.costMs)} of setup in all.`,
       advice:
         "Use a keep-alive connection pool in the client (Node: an http.Agent with keepAlive: true, reused across requests; most HTTP clients pool by default when one client object is reused), and check that neither side sends `Connection: close`.",

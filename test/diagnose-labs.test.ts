@@ -51,6 +51,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "server-think-time": { frames: [4, 6, 8, 10, 11, 13], count: 3 },
   // Query and answer.
   "slow-dns": { frames: [1, 2], count: 1 },
+  // First and last data segment of the download the client's reads paced.
+  "slow-reader": { frames: [6, 148], count: 1 },
   // ClientHello and ServerHello of each of the three connections.
   "slow-tls-handshake": { frames: [4, 6, 17, 21, 34, 36], count: 3 },
   // First and last SYN.

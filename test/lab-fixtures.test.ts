@@ -220,4 +220,27 @@ describe("lab fixtures", () => {
     assert.deepEqual([...windows], [2920, 23, 29]);
     assert.equal(syns(p)[0]!.windowScale, 7);
   });
+
+  it("slow-reader: a window of at most 2,920 bytes, and the server's flights ~20 ms apart, at the reads' pace", async () => {
+    const p = await fixture("slow-reader");
+    const port = serverPort(p);
+    // SO_RCVBUF before connect: the SYN offers no scaling headroom (shift 0) and a 2,920-byte window.
+    assert.equal(syns(p)[0]!.windowScale, 0);
+    const windows = new Set(toPort(p, port).map((x) => x.window));
+    assert.deepEqual(
+      [...windows].sort((a, b) => a - b),
+      [1448, 2896, 2920],
+    );
+    // A flight starts when the server sends again after more than 5 ms of silence.
+    const data = withPayload(fromPort(p, port));
+    const gaps: number[] = [];
+    for (let i = 1; i < data.length; i++) {
+      const gap = data[i]!.timeMs - data[i - 1]!.timeMs;
+      if (gap > 5) gaps.push(gap);
+    }
+    gaps.sort((a, b) => a - b);
+    assert.ok(gaps.length >= 40, `${gaps.length} flights`);
+    const median = gaps[Math.floor(gaps.length / 2)]!;
+    assert.ok(median >= 19 && median < 25, `median gap ${median} ms`);
+  });
 });

@@ -13,6 +13,7 @@ import { receiveWindowLimited } from "./labs/receive-window-limited.ts";
 import { resetUnreadData } from "./labs/reset-unread-data.ts";
 import { serverThinkTime } from "./labs/server-think-time.ts";
 import { slowDns } from "./labs/slow-dns.ts";
+import { slowReader } from "./labs/slow-reader.ts";
 import { slowTlsHandshake } from "./labs/slow-tls-handshake.ts";
 import { synUnanswered } from "./labs/syn-unanswered.ts";
 import { zeroWindowClient } from "./labs/zero-window-client.ts";
@@ -35,6 +36,7 @@ export const LABS: readonly Lab[] = [
   slowDns,
   slowTlsHandshake,
   receiveWindowLimited,
+  slowReader,
 ];
 
 export function findLab(name: string): Lab | undefined {

@@ -47,6 +47,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "receive-window-limited": { frames: [6, 211], count: 1 },
   // The upload's first byte (4) and the server's RST (110).
   "reset-unread-data": { frames: [4, 110], count: 1 },
+  // The longest of the stream's 99 pauses, between the server's chunks at 68 and 70.
+  "server-push-stream": { frames: [68, 70], count: 99 },
   // Each request's last byte and the response's first.
   "server-think-time": { frames: [4, 6, 8, 10, 11, 13], count: 3 },
   // Query and answer.
@@ -133,6 +135,30 @@ describe("diagnose on the lab captures", () => {
     // The exchange stage already charges SYN-retry waits to the server OS: 4 × ~3.07 s.
     const accept = await analyzeCapture(`${dir}accept-queue-overflow.pcap`, { all: true });
     assert.ok(Math.abs(accept.summary.byLayer["server-os"] - 12298.5) < 5);
+  });
+
+  it("a line in and a 2 s stream out is one exchange whose time the server paced, and nothing else", async () => {
+    const a = await analyzeCapture(`${dir}server-push-stream.pcap`, { all: true });
+    assert.equal(a.summary.exchanges, 1);
+    assert.equal(a.exchanges[0]!.protocol, "generic");
+    assert.equal(a.summary.failures, 0);
+    // Besides the paced response, only the 21 ms before the first chunk (the timer's first tick:
+    // frames 4 -> 6) as information.
+    assert.deepEqual(
+      a.findings.map((f) => [f.kind, f.layer, f.severity]),
+      [
+        ["slow-response-body", "server-app", "warning"],
+        ["server-think-time", "server-app", "info"],
+      ],
+    );
+    assert.ok(
+      a.summary.byLayer["server-app"] > 0.95 * a.summary.totalMs,
+      JSON.stringify(a.summary),
+    );
+    assert.match(
+      a.summary.headline,
+      /^1 of 1 request was slow; 100% of the excess was the server app: the server paced its response/,
+    );
   });
 
   it("headlines say how many requests were slow or failed and which layer", async () => {

@@ -221,6 +221,21 @@ describe("lab fixtures", () => {
     assert.equal(syns(p)[0]!.windowScale, 7);
   });
 
+  it("server-push-stream: one 17-byte line, then 100 chunks of 200 bytes ~20 ms apart", async () => {
+    const p = await fixture("server-push-stream");
+    const port = serverPort(p);
+    const lines = withPayload(toPort(p, port));
+    assert.deepEqual(
+      lines.map((x) => [x.frame, payloadText(x)]),
+      [[4, "SUBSCRIBE ticks\r\n"]],
+    );
+    const chunks = withPayload(fromPort(p, port));
+    assert.equal(chunks.length, 100);
+    assert.ok(chunks.every((x) => x.payloadLenBytes === 200));
+    const spanMs = chunks[99]!.timeMs - chunks[0]!.timeMs;
+    assert.ok(spanMs >= 99 * 20 - 1 && spanMs < 99 * 25, `${spanMs} ms`);
+  });
+
   it("slow-reader: a window of at most 2,920 bytes, and the server's flights ~20 ms apart, at the reads' pace", async () => {
     const p = await fixture("slow-reader");
     const port = serverPort(p);

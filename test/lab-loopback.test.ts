@@ -52,6 +52,13 @@ describe("loopback labs", { concurrency: 1 }, () => {
     assert.equal(result.facts.secondRequest, "ECONNRESET");
   });
 
+  it("server-push-stream: one line in, 100 chunks out over ~2 s", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("server-push-stream");
+    assert.equal(result.facts.receivedBytes, 20_000);
+    assert.ok(Number(result.facts.clientElapsedMs) >= 1980);
+  });
+
   it("slow-tls-handshake: three handshakes, each 300 ms in the SNI callback", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("slow-tls-handshake");

@@ -11,6 +11,7 @@ import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
 import { packetLoss } from "./labs/packet-loss.ts";
 import { receiveWindowLimited } from "./labs/receive-window-limited.ts";
 import { resetUnreadData } from "./labs/reset-unread-data.ts";
+import { serverPushStream } from "./labs/server-push-stream.ts";
 import { serverThinkTime } from "./labs/server-think-time.ts";
 import { slowDns } from "./labs/slow-dns.ts";
 import { slowReader } from "./labs/slow-reader.ts";
@@ -37,6 +38,7 @@ export const LABS: readonly Lab[] = [
   slowTlsHandshake,
   receiveWindowLimited,
   slowReader,
+  serverPushStream,
 ];
 
 export function findLab(name: string): Lab | undefined {

@@ -86,6 +86,16 @@ describe("diagnose on the shared corpus", () => {
     assert.equal(a.vantage.kind, "client-side");
   });
 
+  it("connect-to-request-idle: hrr.pcap's client sends its ClientHello 1.0 s after connecting", async (t) => {
+    if (!requireCorpus(t)) return;
+    const a = await analyzeCapture(corpusPath("hrr.pcap"));
+    const f = finding(a, "connect-to-request-idle");
+    assert.deepEqual([f.layer, f.severity, f.count], ["client-app", "warning", 1]);
+    // The handshake's ACK (frame 3, 0.012563 s) → the ClientHello (frame 4, 1.014949 s).
+    near(f.costMs, 1014.949 - 12.563, 0.01);
+    assert.deepEqual(f.evidence.frames, [3, 4]);
+  });
+
   it("reordering: the segment after a hole arrives 0.25 ms late (hrr.pcap frame 11)", async (t) => {
     if (!requireCorpus(t)) return;
     const f = finding(await analyzeCapture(corpusPath("hrr.pcap")), "reordering");
@@ -254,10 +264,19 @@ describe("diagnose on its own captures", () => {
       assert.equal(f.severity, "info", `${f.kind} ${f.layer} ${f.costMs}`);
       assert.notEqual(f.kind, "receive-window-limited");
       assert.notEqual(f.kind, "client-think-time");
+      assert.notEqual(f.kind, "connect-to-request-idle");
     }
     assert.ok(a.summary.byLayer["client-app"] < 5, JSON.stringify(a.summary.byLayer));
     assert.equal(a.summary.failures, 0);
     assert.equal(a.summary.headline, "No problem found: 20 requests, all healthy");
+  });
+
+  it("a server that greets 300 ms after the handshake is the server's wait, not the client's", async () => {
+    const a = await analyzeCapture(`${own}server-greeting.pcap`);
+    const f = a.findings[0]!;
+    assert.deepEqual([f.kind, f.layer], ["server-think-time", "server-app"]);
+    near(f.costMs, 303, 0.02);
+    for (const other of a.findings) assert.notEqual(other.layer, "client-app", other.kind);
   });
 
   it("a fast 32 MiB download on loopback gives no window or bandwidth finding", async () => {

@@ -35,6 +35,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "accept-queue-overflow": { frames: [12, 13, 14, 44, 45, 46, 49, 50, 71, 72], count: 4 },
   // First and last data segment of the 512 KiB download.
   "bandwidth-bottleneck": { frames: [6, 653], count: 1 },
+  // The handshake's last ACK (3) and the request the client sent 508 ms later (4).
+  "connect-then-wait": { frames: [3, 4], count: 1 },
   // Each SYN and its RST/ACK.
   "connection-refused": { frames: [1, 2, 3, 4, 5, 6], count: 3 },
   // The server's FIN (8), the request reusing the connection (10), the RST (11).
@@ -159,6 +161,20 @@ describe("diagnose on the lab captures", () => {
       a.summary.headline,
       /^1 of 1 request was slow; 100% of the excess was the server app: the server paced its response/,
     );
+  });
+
+  it("a 508 ms request that waited on the client after connecting is not 'No problem found'", async () => {
+    const a = await analyzeCapture(`${dir}connect-then-wait.pcap`);
+    assert.equal(
+      a.summary.headline,
+      "1 of 1 request was slow; 100% of the excess was the client app: the client waited 508 ms after connecting before it sent its request (1 connection)",
+    );
+    // The pause is not "between requests": there was none before it.
+    assert.equal(
+      a.findings.find((f) => f.kind === "client-think-time"),
+      undefined,
+    );
+    assert.ok(a.summary.byLayer["client-app"] > 500, JSON.stringify(a.summary.byLayer));
   });
 
   it("headlines say how many requests were slow or failed and which layer", async () => {

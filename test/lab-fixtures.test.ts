@@ -221,6 +221,17 @@ describe("lab fixtures", () => {
     assert.equal(syns(p)[0]!.windowScale, 7);
   });
 
+  it("connect-then-wait: the handshake, then 500 ms of silence, then the GET", async () => {
+    const p = await fixture("connect-then-wait");
+    const port = serverPort(p);
+    const request = withPayload(toPort(p, port))[0]!;
+    assert.equal(request.frame, 4);
+    assert.match(payloadText(request), /^GET \/after-a-wait HTTP\/1\.1\r\n/);
+    const gapMs = request.timeMs - p[2]!.timeMs;
+    assert.ok(gapMs >= 499 && gapMs < 520, `${gapMs} ms`);
+    assert.equal(p.slice(0, 3).filter((x) => x.payloadLenBytes > 0).length, 0);
+  });
+
   it("server-push-stream: one 17-byte line, then 100 chunks of 200 bytes ~20 ms apart", async () => {
     const p = await fixture("server-push-stream");
     const port = serverPort(p);

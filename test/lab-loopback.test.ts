@@ -59,6 +59,13 @@ describe("loopback labs", { concurrency: 1 }, () => {
     assert.ok(Number(result.facts.clientElapsedMs) >= 1980);
   });
 
+  it("connect-then-wait: the request leaves 500 ms after the handshake", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("connect-then-wait");
+    assert.equal(result.facts.status, "200");
+    assert.ok(Number(result.facts.clientElapsedMs) >= 500);
+  });
+
   it("slow-tls-handshake: three handshakes, each 300 ms in the SNI callback", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("slow-tls-handshake");

@@ -5,6 +5,7 @@
 import { abortiveReset } from "./labs/abortive-reset.ts";
 import { acceptQueueOverflow } from "./labs/accept-queue-overflow.ts";
 import { bandwidthBottleneck } from "./labs/bandwidth-bottleneck.ts";
+import { connectThenWait } from "./labs/connect-then-wait.ts";
 import { connectionRefused } from "./labs/connection-refused.ts";
 import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
 import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
@@ -39,6 +40,7 @@ export const LABS: readonly Lab[] = [
   receiveWindowLimited,
   slowReader,
   serverPushStream,
+  connectThenWait,
 ];
 
 export function findLab(name: string): Lab | undefined {

@@ -15,6 +15,8 @@
 #   connection-close.pcap   curl, 20 GETs each with "Connection: close" (a new connection each) to
 #                        a Node server on loopback
 #   bulk-download.pcap      curl downloads 32 MiB from a Node server on loopback (snaplen 128)
+#   server-greeting.pcap    a server that speaks first: its "220" greeting 300 ms after the
+#                        handshake, the client's QUIT at once after it (loopback)
 #
 # A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
@@ -192,6 +194,27 @@ server=$!
 sleep 0.7
 capture lo "$out/bulk-download.pcap" "tcp port $port" "" 128
 timeout 10 curl -s "http://127.0.0.1:$port/bulk" >/dev/null
+stop_capture
+kill "$server"; server=
+fi
+# 8. A server-first protocol whose greeting comes late: the wait is the server's
+if [ ! -f "$out/server-greeting.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 node -e '
+  require("net").createServer((socket) => {
+    setTimeout(() => socket.write("220 lab ready\r\n"), 300);
+    socket.on("data", () => socket.end("221 bye\r\n"));
+  }).listen(Number(process.argv[1]), "127.0.0.1");' "$port" &
+server=$!
+sleep 0.5
+capture lo "$out/server-greeting.pcap" "tcp port $port"
+timeout 5 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.recv(100)
+s.sendall(b"QUIT\r\n")
+while s.recv(100):
+    pass' "$port"
 stop_capture
 kill "$server"; server=
 fi

@@ -86,6 +86,16 @@ describe("diagnose on the shared corpus", () => {
     assert.equal(a.vantage.kind, "client-side");
   });
 
+  it("connect-to-request-idle: hrr.pcap's client sends its ClientHello 1.0 s after connecting", async (t) => {
+    if (!requireCorpus(t)) return;
+    const a = await analyzeCapture(corpusPath("hrr.pcap"));
+    const f = finding(a, "connect-to-request-idle");
+    assert.deepEqual([f.layer, f.severity, f.count], ["client-app", "warning", 1]);
+    // The handshake's ACK (frame 3, 0.012563 s) → the ClientHello (frame 4, 1.014949 s).
+    near(f.costMs, 1014.949 - 12.563, 0.01);
+    assert.deepEqual(f.evidence.frames, [3, 4]);
+  });
+
   it("reordering: the segment after a hole arrives 0.25 ms late (hrr.pcap frame 11)", async (t) => {
     if (!requireCorpus(t)) return;
     const f = finding(await analyzeCapture(corpusPath("hrr.pcap")), "reordering");
@@ -210,6 +220,81 @@ describe("diagnose on its own captures", () => {
       assert.equal(a.summary.failures, 0);
       assert.match(a.summary.headline, /^No problem found: \d+ requests, all healthy$/);
     }
+  });
+
+  it("a slow reader behind its own small SO_RCVBUF is the client app, not Nagle on the sender", async () => {
+    // The client reads 4 KiB every 100 ms: each server segment fills the client's 2,920-byte
+    // window, and the client's kernel lets more in only after a read (or its delayed-ACK timer,
+    // with a smaller window: 8 zero windows). Before, the server's segment after each late ACK
+    // read as "Nagle x delayed ACK on the server" (7 stalls, 312 ms).
+    const a = await analyzeCapture(`${own}slow-reader-stall.pcap`);
+    assert.equal(
+      a.findings.find((f) => f.kind === "nagle-delayed-ack"),
+      undefined,
+      a.findings.map((f) => f.kind).join(", "),
+    );
+    const f = a.findings[0]!;
+    assert.deepEqual(
+      [f.kind, f.layer, f.severity, f.count],
+      ["receive-window-limited", "client-app", "warning", 1],
+    );
+    // The response's first (0.004 s) to last data segment (1.508 s).
+    near(f.costMs, 1507.777 - 4.19, 0.01);
+    assert.deepEqual(f.evidence.frames, [6, 76]);
+    assert.equal(f.evidence.facts?.readerBehind, "yes");
+    assert.equal(f.evidence.facts?.heldWaits, 19);
+    assert.equal(f.evidence.facts?.boundWaits, 20);
+    assert.deepEqual(
+      [finding(a, "zero-window").layer, finding(a, "zero-window").count],
+      ["client-app", 8],
+    );
+    assert.ok(a.summary.byLayer["client-app"] > 1400, JSON.stringify(a.summary.byLayer));
+    assert.ok(a.summary.byLayer["server-app"] < 10, JSON.stringify(a.summary.byLayer));
+    assert.match(
+      a.summary.headline,
+      /^1 of 1 request was slow; 100% of the excess was the client app/,
+    );
+  });
+
+  it("20 Connection: close requests on loopback blame no one and find no window", async () => {
+    const a = await analyzeCapture(`${own}connection-close.pcap`);
+    assert.equal(a.summary.exchanges, 20);
+    assert.equal(a.summary.connections, 20);
+    for (const f of a.findings) {
+      assert.equal(f.severity, "info", `${f.kind} ${f.layer} ${f.costMs}`);
+      assert.notEqual(f.kind, "receive-window-limited");
+      assert.notEqual(f.kind, "client-think-time");
+      assert.notEqual(f.kind, "connect-to-request-idle");
+    }
+    assert.ok(a.summary.byLayer["client-app"] < 5, JSON.stringify(a.summary.byLayer));
+    assert.equal(a.summary.failures, 0);
+    assert.equal(a.summary.headline, "No problem found: 20 requests, all healthy");
+  });
+
+  it("a server that greets 300 ms after the handshake is the server's wait, not the client's", async () => {
+    const a = await analyzeCapture(`${own}server-greeting.pcap`);
+    const f = a.findings[0]!;
+    assert.deepEqual([f.kind, f.layer], ["server-think-time", "server-app"]);
+    near(f.costMs, 303, 0.02);
+    for (const other of a.findings) assert.notEqual(other.layer, "client-app", other.kind);
+  });
+
+  it("a fast 32 MiB download on loopback gives no window or bandwidth finding", async () => {
+    const a = await analyzeCapture(`${own}bulk-download.pcap`);
+    assert.equal(a.summary.exchanges, 1);
+    for (const f of a.findings) {
+      assert.equal(f.severity, "info", `${f.kind} ${f.layer} ${f.costMs}`);
+      assert.ok(
+        ![
+          "receive-window-limited",
+          "zero-window",
+          "bandwidth-bottleneck",
+          "nagle-delayed-ack",
+        ].includes(f.kind),
+        f.kind,
+      );
+    }
+    assert.equal(a.summary.headline, "No problem found: 1 request, all healthy");
   });
 
   it("examples/loopback-http.pcap: only its refused connection and its slow /slow request", async () => {

@@ -35,6 +35,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "accept-queue-overflow": { frames: [12, 13, 14, 44, 45, 46, 49, 50, 71, 72], count: 4 },
   // First and last data segment of the 512 KiB download.
   "bandwidth-bottleneck": { frames: [6, 653], count: 1 },
+  // The handshake's last ACK (3) and the request the client sent 508 ms later (4).
+  "connect-then-wait": { frames: [3, 4], count: 1 },
   // Each SYN and its RST/ACK.
   "connection-refused": { frames: [1, 2, 3, 4, 5, 6], count: 3 },
   // The server's FIN (8), the request reusing the connection (10), the RST (11).
@@ -47,10 +49,14 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "receive-window-limited": { frames: [6, 211], count: 1 },
   // The upload's first byte (4) and the server's RST (110).
   "reset-unread-data": { frames: [4, 110], count: 1 },
+  // The longest of the stream's 99 pauses, between the server's chunks at 68 and 70.
+  "server-push-stream": { frames: [68, 70], count: 99 },
   // Each request's last byte and the response's first.
   "server-think-time": { frames: [4, 6, 8, 10, 11, 13], count: 3 },
   // Query and answer.
   "slow-dns": { frames: [1, 2], count: 1 },
+  // First and last data segment of the download the client's reads paced.
+  "slow-reader": { frames: [6, 148], count: 1 },
   // ClientHello and ServerHello of each of the three connections.
   "slow-tls-handshake": { frames: [4, 6, 17, 21, 34, 36], count: 3 },
   // First and last SYN.
@@ -131,6 +137,44 @@ describe("diagnose on the lab captures", () => {
     // The exchange stage already charges SYN-retry waits to the server OS: 4 × ~3.07 s.
     const accept = await analyzeCapture(`${dir}accept-queue-overflow.pcap`, { all: true });
     assert.ok(Math.abs(accept.summary.byLayer["server-os"] - 12298.5) < 5);
+  });
+
+  it("a line in and a 2 s stream out is one exchange whose time the server paced, and nothing else", async () => {
+    const a = await analyzeCapture(`${dir}server-push-stream.pcap`, { all: true });
+    assert.equal(a.summary.exchanges, 1);
+    assert.equal(a.exchanges[0]!.protocol, "generic");
+    assert.equal(a.summary.failures, 0);
+    // Besides the paced response, only the 21 ms before the first chunk (the timer's first tick:
+    // frames 4 -> 6) as information.
+    assert.deepEqual(
+      a.findings.map((f) => [f.kind, f.layer, f.severity]),
+      [
+        ["slow-response-body", "server-app", "warning"],
+        ["server-think-time", "server-app", "info"],
+      ],
+    );
+    assert.ok(
+      a.summary.byLayer["server-app"] > 0.95 * a.summary.totalMs,
+      JSON.stringify(a.summary),
+    );
+    assert.match(
+      a.summary.headline,
+      /^1 of 1 request was slow; 100% of the excess was the server app: the server paced its response/,
+    );
+  });
+
+  it("a 508 ms request that waited on the client after connecting is not 'No problem found'", async () => {
+    const a = await analyzeCapture(`${dir}connect-then-wait.pcap`);
+    assert.equal(
+      a.summary.headline,
+      "1 of 1 request was slow; 100% of the excess was the client app: the client waited 508 ms after connecting before it sent its request (1 connection)",
+    );
+    // The pause is not "between requests": there was none before it.
+    assert.equal(
+      a.findings.find((f) => f.kind === "client-think-time"),
+      undefined,
+    );
+    assert.ok(a.summary.byLayer["client-app"] > 500, JSON.stringify(a.summary.byLayer));
   });
 
   it("headlines say how many requests were slow or failed and which layer", async () => {

@@ -220,4 +220,53 @@ describe("lab fixtures", () => {
     assert.deepEqual([...windows], [2920, 23, 29]);
     assert.equal(syns(p)[0]!.windowScale, 7);
   });
+
+  it("connect-then-wait: the handshake, then 500 ms of silence, then the GET", async () => {
+    const p = await fixture("connect-then-wait");
+    const port = serverPort(p);
+    const request = withPayload(toPort(p, port))[0]!;
+    assert.equal(request.frame, 4);
+    assert.match(payloadText(request), /^GET \/after-a-wait HTTP\/1\.1\r\n/);
+    const gapMs = request.timeMs - p[2]!.timeMs;
+    assert.ok(gapMs >= 499 && gapMs < 520, `${gapMs} ms`);
+    assert.equal(p.slice(0, 3).filter((x) => x.payloadLenBytes > 0).length, 0);
+  });
+
+  it("server-push-stream: one 17-byte line, then 100 chunks of 200 bytes ~20 ms apart", async () => {
+    const p = await fixture("server-push-stream");
+    const port = serverPort(p);
+    const lines = withPayload(toPort(p, port));
+    assert.deepEqual(
+      lines.map((x) => [x.frame, payloadText(x)]),
+      [[4, "SUBSCRIBE ticks\r\n"]],
+    );
+    const chunks = withPayload(fromPort(p, port));
+    assert.equal(chunks.length, 100);
+    assert.ok(chunks.every((x) => x.payloadLenBytes === 200));
+    const spanMs = chunks[99]!.timeMs - chunks[0]!.timeMs;
+    assert.ok(spanMs >= 99 * 20 - 1 && spanMs < 99 * 25, `${spanMs} ms`);
+  });
+
+  it("slow-reader: a window of at most 2,920 bytes, and the server's flights ~20 ms apart, at the reads' pace", async () => {
+    const p = await fixture("slow-reader");
+    const port = serverPort(p);
+    // SO_RCVBUF before connect: the SYN offers no scaling headroom (shift 0) and a 2,920-byte window.
+    assert.equal(syns(p)[0]!.windowScale, 0);
+    const windows = new Set(toPort(p, port).map((x) => x.window));
+    assert.deepEqual(
+      [...windows].sort((a, b) => a - b),
+      [1448, 2896, 2920],
+    );
+    // A flight starts when the server sends again after more than 5 ms of silence.
+    const data = withPayload(fromPort(p, port));
+    const gaps: number[] = [];
+    for (let i = 1; i < data.length; i++) {
+      const gap = data[i]!.timeMs - data[i - 1]!.timeMs;
+      if (gap > 5) gaps.push(gap);
+    }
+    gaps.sort((a, b) => a - b);
+    assert.ok(gaps.length >= 40, `${gaps.length} flights`);
+    const median = gaps[Math.floor(gaps.length / 2)]!;
+    assert.ok(median >= 19 && median < 25, `median gap ${median} ms`);
+  });
 });

@@ -52,6 +52,20 @@ describe("loopback labs", { concurrency: 1 }, () => {
     assert.equal(result.facts.secondRequest, "ECONNRESET");
   });
 
+  it("server-push-stream: one line in, 100 chunks out over ~2 s", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("server-push-stream");
+    assert.equal(result.facts.receivedBytes, 20_000);
+    assert.ok(Number(result.facts.clientElapsedMs) >= 1980);
+  });
+
+  it("connect-then-wait: the request leaves 500 ms after the handshake", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("connect-then-wait");
+    assert.equal(result.facts.status, "200");
+    assert.ok(Number(result.facts.clientElapsedMs) >= 500);
+  });
+
   it("slow-tls-handshake: three handshakes, each 300 ms in the SNI callback", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("slow-tls-handshake");

@@ -20,6 +20,13 @@ describe("namespace labs", { concurrency: 1 }, () => {
     assert.ok(Number(result.facts.uploadMs) >= 1000);
   });
 
+  it("slow-reader: the client's 20 ms reads pace the download, not the path", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("slow-reader");
+    assert.ok(Number(result.facts.receivedBytes) >= 128 * 1024, "headers and body read");
+    assert.ok(Number(result.facts.clientElapsedMs) >= 700);
+  });
+
   it("slow-dns: the lookup takes the DNS server's 400 ms", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("slow-dns");

@@ -97,6 +97,13 @@ export class ConnectionTrack {
   readonly windowScale = [-1, -1];
   /** The largest receive window each side advertised, in bytes (0 while unknown). */
   readonly maxWindowBytes = [0, 0];
+  /**
+   * The right edge of each side's advertised window (its ACK plus its scaled window: the first
+   * byte the peer may not send yet), and when it last moved forward: the moment that side let
+   * its peer send more (an ACK of fresh data with room, or a window update). -1 while unknown.
+   */
+  readonly windowEdge = [0, 0];
+  readonly windowEdgeAdvanceMs = [-1, -1];
   synSeen = [false, false];
   /**
    * The frame a rule found to be a second sending of bytes this capture had already seen (the tcp
@@ -223,6 +230,13 @@ export class ConnectionTrack {
       if ((flags & TcpFlag.SYN) === 0) {
         const windowBytes = this.scaledWindow(side);
         if (windowBytes > this.maxWindowBytes[side]!) this.maxWindowBytes[side] = windowBytes;
+        if (windowBytes >= 0 && this.hasAck[side]) {
+          const edge = (this.lastAck[side]! + windowBytes) >>> 0;
+          if (this.windowEdgeAdvanceMs[side]! < 0 || seqGt(edge, this.windowEdge[side]!)) {
+            this.windowEdge[side] = edge;
+            this.windowEdgeAdvanceMs[side] = t;
+          }
+        }
       }
     }
     const len = view.payloadLenBytes;

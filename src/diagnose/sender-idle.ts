@@ -26,31 +26,62 @@ export function senderIdleMs(packet: PassPacket, track: ConnectionTrack, side: n
   if ((packet.flags & ANY_RETRANSMISSION) !== 0) return 0;
   const peer = 1 - side;
   if (track.lastWindow[peer] === 0 || !track.allAcked(side)) return 0;
+  // A window open by no more than this segment held it: a sender avoiding silly-window sends waits
+  // for room (RFC 9293 §3.8.6.2.1), so the wait is the receiver's, not the sender's app's.
+  const windowBytes = track.scaledWindow(peer);
+  if (windowBytes >= 0 && windowBytes <= packet.view.payloadLenBytes) return 0;
+  // From the last moment something let it send: its own last segment, the peer's last ACK, or
+  // the peer's window growing (a window update after a window too small for a segment).
   const sinceMs = Math.max(
     track.lastDataMs[side]!,
     track.lastAckAdvanceMs[peer]!,
     track.windowOpenedMs[peer]!,
+    track.windowEdgeAdvanceMs[peer]!,
   );
   const idleMs = packet.timeMs - sinceMs - track.roundTripMs(side);
   return Math.max(idleMs, 0);
 }
 
-/** Gaps shorter than this are scheduling noise, not an application producing slowly. */
+/**
+ * A message with a pause this long is reported: shorter ones alone are scheduling noise, not an
+ * application producing slowly.
+ */
 export const SENDER_IDLE_MIN_MS = 20;
+/**
+ * Gaps from this long on are the sender's app's time, proven to it (and counted in a finding's
+ * cost once its message has a pause of SENDER_IDLE_MIN_MS): with everything acknowledged and the
+ * window open, only the app (or the sender's scheduling delay, well under this) holds the next
+ * segment. With the reporting minimum alone, a stream paced by a 20 ms timer, whose gaps fall
+ * either side of 20 ms, was a third "network" on a loopback.
+ */
+export const SENDER_IDLE_CHARGE_MIN_MS = 2;
 /** Gaps remembered per connection until the exchange they belong to is complete. */
 export const IDLE_GAPS_KEPT = 32;
 
 /**
  * Exchanges whose messages have a known end, so a gap is inside one message, not between two
- * (encrypted TLS turns do not say where a message ends: a pause there may be think time).
+ * (encrypted TLS turns do not say where a message ends: a pause there may be think time), and
+ * the generic turns of an unknown protocol: a turn is everything one side sends before the other
+ * speaks, so a pause inside it is that side's (a line in, a stream out: the server paced it).
  */
-const MESSAGE_PROTOCOLS: ReadonlySet<string> = new Set(["http1", "http2"]);
+const MESSAGE_PROTOCOLS: ReadonlySet<string> = new Set(["http1", "http2", "generic"]);
 
 class IdleGaps {
   /** [startMs, endMs, frameBefore, frameAfter] per gap. */
   readonly gaps = new Float64Array(IDLE_GAPS_KEPT * 4);
   next = 0;
   count = 0;
+  /**
+   * Every gap since the connection's last exchange (the ring keeps only the latest): a long
+   * stream's hundreds of pauses are all counted when they all fall in the exchange's phase.
+   */
+  sinceCount = 0;
+  sinceMs = 0;
+  sinceFirstMs = -1;
+  sinceLastMs = -1;
+  sinceWorstMs = 0;
+  sinceLongest = 0;
+  sinceWorstFrames: number[] = [];
 }
 
 /**
@@ -69,11 +100,14 @@ export function senderIdleRule(side: number, kind: string): RuleFactory {
       if ((packet.fromClient ? 0 : 1) !== side) return;
       // senderIdleMs is at most this (it counts from the side's last data or later): most
       // segments of a transfer follow the previous one within the minimum.
-      if (packet.timeMs - track.lastDataMs[side]! - track.roundTripMs(side) < SENDER_IDLE_MIN_MS) {
+      if (
+        packet.timeMs - track.lastDataMs[side]! - track.roundTripMs(side) <
+        SENDER_IDLE_CHARGE_MIN_MS
+      ) {
         return;
       }
       const idleMs = senderIdleMs(packet, track, side);
-      if (idleMs < SENDER_IDLE_MIN_MS) return;
+      if (idleMs < SENDER_IDLE_CHARGE_MIN_MS) return;
       let state = track.slots[context.slot] as IdleGaps | undefined;
       if (state === undefined) {
         state = new IdleGaps();
@@ -96,10 +130,32 @@ export function senderIdleRule(side: number, kind: string): RuleFactory {
       state.gaps[at + 3] = packet.record.frame;
       state.next = (state.next + 1) % IDLE_GAPS_KEPT;
       if (state.count < IDLE_GAPS_KEPT) state.count++;
+      if (state.sinceCount === 0) state.sinceFirstMs = packet.timeMs - idleMs;
+      state.sinceCount++;
+      state.sinceMs += idleMs;
+      state.sinceLastMs = packet.timeMs;
+      if (idleMs >= state.sinceWorstMs) {
+        state.sinceWorstMs = idleMs;
+        state.sinceWorstFrames = [track.lastDataFrame[side]!, packet.record.frame];
+      }
+      if (idleMs >= SENDER_IDLE_MIN_MS) state.sinceLongest++;
     },
     onExchange(exchange: Exchange, track: ConnectionTrack | undefined): void {
       const state = track?.slots[context.slot] as IdleGaps | undefined;
       if (state === undefined || state.count === 0) return;
+      const since = {
+        count: state.sinceCount,
+        ms: state.sinceMs,
+        firstMs: state.sinceFirstMs,
+        lastMs: state.sinceLastMs,
+        worstMs: state.sinceWorstMs,
+        longest: state.sinceLongest,
+        worstFrames: state.sinceWorstFrames,
+      };
+      state.sinceCount = 0;
+      state.sinceMs = 0;
+      state.sinceWorstMs = 0;
+      state.sinceLongest = 0;
       if (!MESSAGE_PROTOCOLS.has(exchange.protocol)) return;
       const phase = findPhase(exchange, phaseName);
       if (phase === undefined) return;
@@ -108,20 +164,32 @@ export function senderIdleRule(side: number, kind: string): RuleFactory {
       let gaps = 0;
       let costMs = 0;
       let worstMs = 0;
+      let longest = 0;
       let worstFrames: number[] = [];
-      const g = state.gaps;
-      for (let i = 0; i < state.count; i++) {
-        const at = i * 4;
-        if (g[at]! < fromMs || g[at + 1]! > toMs) continue;
-        const ms = g[at + 1]! - g[at]!;
-        gaps++;
-        costMs += ms;
-        if (ms >= worstMs) {
-          worstMs = ms;
-          worstFrames = [g[at + 2]!, g[at + 3]!];
+      if (since.count > 0 && since.firstMs >= fromMs && since.lastMs <= toMs) {
+        // Every gap since the last exchange lies in this phase.
+        gaps = since.count;
+        costMs = since.ms;
+        worstMs = since.worstMs;
+        longest = since.longest;
+        worstFrames = since.worstFrames;
+      } else {
+        const g = state.gaps;
+        for (let i = 0; i < state.count; i++) {
+          const at = i * 4;
+          if (g[at]! < fromMs || g[at + 1]! > toMs) continue;
+          const ms = g[at + 1]! - g[at]!;
+          gaps++;
+          costMs += ms;
+          if (ms >= SENDER_IDLE_MIN_MS) longest++;
+          if (ms >= worstMs) {
+            worstMs = ms;
+            worstFrames = [g[at + 2]!, g[at + 3]!];
+          }
         }
       }
-      if (gaps === 0) return;
+      // Short gaps alone are noise: a message is slow when it paused at least once for longer.
+      if (longest === 0) return;
       costMs = Math.min(costMs, phase.durationMs);
       context.sink.add({
         kind,
@@ -133,7 +201,12 @@ export function senderIdleRule(side: number, kind: string): RuleFactory {
         frames: worstFrames,
         connection: exchange.connection,
         exchange: exchange.id,
-        facts: { gaps, worstMs: roundMs(worstMs), request: requestLabel(exchange) },
+        facts: {
+          gaps,
+          worstMs: roundMs(worstMs),
+          request: requestLabel(exchange),
+          protocol: exchange.protocol,
+        },
       });
     },
   });

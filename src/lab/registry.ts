@@ -5,14 +5,17 @@
 import { abortiveReset } from "./labs/abortive-reset.ts";
 import { acceptQueueOverflow } from "./labs/accept-queue-overflow.ts";
 import { bandwidthBottleneck } from "./labs/bandwidth-bottleneck.ts";
+import { connectThenWait } from "./labs/connect-then-wait.ts";
 import { connectionRefused } from "./labs/connection-refused.ts";
 import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
 import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
 import { packetLoss } from "./labs/packet-loss.ts";
 import { receiveWindowLimited } from "./labs/receive-window-limited.ts";
 import { resetUnreadData } from "./labs/reset-unread-data.ts";
+import { serverPushStream } from "./labs/server-push-stream.ts";
 import { serverThinkTime } from "./labs/server-think-time.ts";
 import { slowDns } from "./labs/slow-dns.ts";
+import { slowReader } from "./labs/slow-reader.ts";
 import { slowTlsHandshake } from "./labs/slow-tls-handshake.ts";
 import { synUnanswered } from "./labs/syn-unanswered.ts";
 import { zeroWindowClient } from "./labs/zero-window-client.ts";
@@ -35,6 +38,9 @@ export const LABS: readonly Lab[] = [
   slowDns,
   slowTlsHandshake,
   receiveWindowLimited,
+  slowReader,
+  serverPushStream,
+  connectThenWait,
 ];
 
 export function findLab(name: string): Lab | undefined {

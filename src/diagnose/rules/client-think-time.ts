@@ -4,7 +4,8 @@
  * complete, the next request had not started). Zeek's and Wireshark's conversation timings show
  * the same gap. Not a fault by itself (a user reading a page, a poller's interval): reported as
  * information, from CLIENT_THINK_MIN_MS per request, so sequential client work that makes a page
- * slow is visible.
+ * slow is visible. An idle phase right after the handshake (before a new connection's first
+ * request) is connect-to-request-idle's: the client had already started that request.
  */
 import type { Exchange } from "../../exchange/types.ts";
 import type { ConnectionTrack } from "../connection-track.ts";
@@ -36,6 +37,7 @@ export const clientThinkTimeRule: RuleFactory = (context: RuleContext) => ({
   onExchange(exchange: Exchange, _track: ConnectionTrack | undefined): void {
     const costMs = chargedMs(exchange, ["idle"], "client-app");
     if (costMs < CLIENT_THINK_MIN_MS) return;
+    if (exchange.request.firstFrame !== 0 && idleFollowsHandshake(exchange)) return;
     context.sink.add({
       kind: CLIENT_THINK_TIME,
       layer: "client-app",
@@ -50,3 +52,14 @@ export const clientThinkTimeRule: RuleFactory = (context: RuleContext) => ({
     });
   },
 });
+
+/** The exchange's idle phase comes right after its connect or TLS phase. */
+export function idleFollowsHandshake(exchange: Exchange): boolean {
+  const phases = exchange.phases;
+  for (let i = 1; i < phases.length; i++) {
+    if (phases[i]!.name !== "idle") continue;
+    const before = phases[i - 1]!.name;
+    return before === "connect" || before === "tls";
+  }
+  return false;
+}

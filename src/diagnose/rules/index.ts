@@ -9,6 +9,7 @@ import { acceptQueueOverflowKind, acceptQueueOverflowRule } from "./accept-queue
 import { bandwidthBottleneckKind, bandwidthBottleneckRule } from "./bandwidth-bottleneck.ts";
 import { captureEndedKind, captureEndedRule } from "./capture-ended.ts";
 import { clientThinkTimeKind, clientThinkTimeRule } from "./client-think-time.ts";
+import { connectToRequestIdleKind, connectToRequestIdleRule } from "./connect-to-request-idle.ts";
 import { connectionNotReusedKind, connectionNotReusedRule } from "./connection-not-reused.ts";
 import { connectionRefusedKind, connectionRefusedRule } from "./connection-refused.ts";
 import { dnsFailureKind, dnsFailureRule } from "./dns-failure.ts";
@@ -52,6 +53,7 @@ export const RULES: readonly RuleFactory[] = [
   serverThinkTimeRule,
   httpServerErrorRule,
   clientThinkTimeRule,
+  connectToRequestIdleRule,
   networkRoundTripsRule,
   highLatencyPathRule,
   connectionNotReusedRule,
@@ -80,6 +82,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   slowResponseBodyKind,
   slowRequestBodyKind,
   clientThinkTimeKind,
+  connectToRequestIdleKind,
   connectionNotReusedKind,
   zeroWindowKind,
   nagleDelayedAckKind,

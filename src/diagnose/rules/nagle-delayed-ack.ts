@@ -10,6 +10,9 @@
  * peer's pure ACK covering D1 comes NAGLE_ACK_DELAY_MIN_MS..NAGLE_ACK_DELAY_MAX_MS later; the
  * side's next segment D2 follows that ACK within NAGLE_RELEASE_MAX_MS (plus the round trip to the
  * side, for a capture taken away from it): D2 was waiting for the ACK. Cost: D2 − D1.
+ * Not when D2 did not fit in the room D1 left in the peer's advertised window: then the window
+ * held D2 (RFC 9293 §3.8.6.2.1), and the ACK that released it was the peer reopening its window
+ * (a slow reader behind a small buffer: receive-window-limited), not Nagle's.
  */
 import { TcpFlag } from "../../decode/types.ts";
 import type { PassPacket } from "../../exchange/types.ts";
@@ -36,6 +39,8 @@ class NagleSide {
   pendingMs = -1;
   pendingFrame = 0;
   pendingEnd = 0;
+  /** Bytes of the peer's advertised window still free after D1, -1 when unknown. */
+  pendingRoomBytes = -1;
   /** The peer's (late) ACK of D1. */
   ackMs = -1;
   ackFrame = 0;
@@ -84,7 +89,9 @@ export const nagleDelayedAckRule: RuleFactory = (context: RuleContext) => ({
         const releaseMs = t - s.ackMs;
         const ackDelayMs = s.ackMs - s.pendingMs;
         const roundTripMs = track.roundTripMs(side);
+        const heldByWindow = s.pendingRoomBytes >= 0 && view.payloadLenBytes > s.pendingRoomBytes;
         if (
+          !heldByWindow &&
           releaseMs <= NAGLE_RELEASE_MAX_MS + roundTripMs &&
           ackDelayMs >= NAGLE_ACK_DELAY_MIN_MS &&
           ackDelayMs <= NAGLE_ACK_DELAY_MAX_MS + roundTripMs
@@ -112,6 +119,9 @@ export const nagleDelayedAckRule: RuleFactory = (context: RuleContext) => ({
         s.pendingMs = t;
         s.pendingFrame = packet.record.frame;
         s.pendingEnd = (view.tcpSeq + view.payloadLenBytes) >>> 0;
+        // Everything before D1 was acknowledged: the peer's window is free but for D1.
+        const windowBytes = track.scaledWindow(peer);
+        s.pendingRoomBytes = windowBytes >= 0 ? windowBytes - view.payloadLenBytes : -1;
       } else {
         s.pendingMs = -1;
       }

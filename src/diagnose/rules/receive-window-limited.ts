@@ -13,15 +13,22 @@
  * them); the receiver never advertised a zero window (that is zero-window: its app stopped
  * reading). The receiver's OS is charged when its window stayed near its largest (a buffer too
  * small for the path); its app when most of the window-bound segments met a window shrunk below
- * half its largest (the app read slower than the data came, RFC 9293 §3.8.6.2.2). Cost: the
- * transfer, first to last data segment. Once a transfer counts as window-bound,
- * each wait for the window is proven to the receiver's OS, so the exchange's phases say so.
+ * half its largest (the app read slower than the data came, RFC 9293 §3.8.6.2.2), or when most
+ * waits for the window were the receiver's: the window reopened (its right edge moved) at least
+ * READER_HOLD_MIN_MS, and half a round trip, later than the round trip from the capture point to
+ * the receiver. A receiver whose app reads at once answers a segment that filled its window within
+ * the round trip: Linux ACKs more than one full segment at once when the read has made the window
+ * no smaller (__tcp_ack_snd_check); when the app has not read, the kernel holds the ACK until the
+ * read frees room (tcp_cleanup_rbuf) or its delayed-ACK timer fires, so the window reopens at the
+ * reader's pace. Cost: the transfer, first to last data segment. Once a transfer counts as
+ * window-bound, each wait for the window is proven to the receiver: to its app while most waits so
+ * far reopened late, to its OS otherwise, so the exchange's phases say so.
  */
 import type { PassPacket } from "../../exchange/types.ts";
 import type { ConnectionSummary } from "../../tcp/types.ts";
 import type { ConnectionTrack } from "../connection-track.ts";
 import { endpointText } from "../endpoint-text.ts";
-import { msText } from "../ms-text.ts";
+import { msText, roundMs } from "../ms-text.ts";
 import type { FindingKind, RuleContext, RuleFactory } from "../rule.ts";
 import { severityForCost } from "../severity.ts";
 import { appLayer, osLayer, sideName } from "../side-layer.ts";
@@ -32,10 +39,22 @@ export const RECEIVE_WINDOW_LIMITED = "receive-window-limited";
 export const RWND_MIN_LIMITED = 8;
 /** ...and their share of the sender's data segments. */
 export const RWND_MIN_SHARE = 0.25;
+/**
+ * A receiver that reopened its window this much later than the round trip held it for its app:
+ * more than a busy host's scheduling delay before the kernel answers (a prompt reader's window
+ * update leaves within microseconds of the segment that filled the window).
+ */
+export const READER_HOLD_MIN_MS = 5;
+/** ...and this share of the round trip, so that the path's delay variation is not taken for it. */
+export const READER_HOLD_MIN_RTT_SHARE = 0.5;
 
 class WindowWait {
   /** Per side: the transfer's window-bound count when this rule last looked. */
   readonly seenLimited = [0, 0];
+  /** Per sending side: waits for the window measured, and those the receiver's app held. */
+  readonly waits = [0, 0];
+  readonly heldWaits = [0, 0];
+  readonly heldMs = [0, 0];
 }
 
 export const receiveWindowLimitedKind: FindingKind = {
@@ -45,10 +64,15 @@ export const receiveWindowLimitedKind: FindingKind = {
   describe(group) {
     const receiver = group.text("receiver");
     if (group.text("readerBehind") === "yes") {
+      const held = group.fact("heldWaits");
+      const why =
+        held * 2 > group.fact("boundWaits")
+          ? `the window reopened only as the ${receiver}'s application read: in ${held} of ${group.fact("boundWaits")} waits the ${receiver}'s kernel let more in ${msText(group.fact("heldMs") / held)} on average after the round trip (${msText(group.fact("heldMs"))} in all), while a prompt reader answers within the round trip`
+          : `the window had shrunk well below its largest (${group.fact("maxWindowBytes")} bytes): the ${receiver}'s kernel buffered data its application had not read yet`;
       return {
-        title: `The ${receiver}'s application read too slowly: its shrinking receive window held a transfer back for ${msText(group.costMs)}`,
-        explanation: `The ${group.text("sender")} kept filling the ${receiver}'s receive window (after ${group.fact("windowLimited")} of its ${group.fact("segments")} segments, first at frame ${group.first.frames[0]}), and the window had shrunk well below its largest (${group.fact("maxWindowBytes")} bytes): the ${receiver}'s kernel buffered data its application had not read yet. The ${receiver}'s application consumed the data slower than the path delivered it.`,
-        advice: `Make the ${receiver}'s application read faster (a dedicated reader, larger reads, less work per chunk before the next read), or accept that it is the bottleneck (a printer, a slow disk).`,
+        title: `The ${receiver}'s application read too slowly: its receive window held a transfer back for ${msText(group.costMs)}`,
+        explanation: `The ${group.text("sender")} kept filling the ${receiver}'s receive window (after ${group.fact("windowLimited")} of its ${group.fact("segments")} segments, first at frame ${group.first.frames[0]}; at most ${group.fact("maxWindowBytes")} bytes), and ${why}. The ${receiver}'s application consumed the data slower than the path delivered it: the sender and the network waited for it.`,
+        advice: `Make the ${receiver}'s application read faster (a dedicated reader, larger reads, less work per chunk before the next read), or accept that it is the bottleneck (a printer, a slow disk). A small SO_RCVBUF set by the application makes each slow read cost a round of the sender's: remove it (it also turns autotuning off).`,
       };
     }
     return {
@@ -74,16 +98,34 @@ export const receiveWindowLimitedRule: RuleFactory = (context: RuleContext) => (
     // means the previous segment left no room, and this one waited for the window.
     const previousWasBound = transfer.windowLimited > wait.seenLimited[side]!;
     wait.seenLimited[side] = transfer.windowLimited;
+    if (!previousWasBound) return;
+    const receiver = 1 - side;
+    const boundMs = track.lastDataMs[side]!;
+    const openedMs = track.windowEdgeAdvanceMs[receiver]!;
+    // The receiver's own time before it let more in: when the window reopened, less the round
+    // trip from the capture point to the receiver (at any vantage: ~0 at the receiver).
+    if (openedMs > boundMs) {
+      const roundTripMs = track.roundTripMs(receiver);
+      const holdMs = openedMs - boundMs - roundTripMs;
+      const fullRoundTripMs = track.roundTripMs(0) + track.roundTripMs(1);
+      wait.waits[side]!++;
+      if (holdMs >= READER_HOLD_MIN_MS && holdMs >= READER_HOLD_MIN_RTT_SHARE * fullRoundTripMs) {
+        wait.heldWaits[side]!++;
+        wait.heldMs[side]! += holdMs;
+      }
+    }
+    // The waits so far decide, as the finding will: one late window update (a hiccup of the
+    // path or the host) in a transfer the receiver's buffer bounds stays the OS's.
+    const readerPaced = wait.heldWaits[side]! * 2 > wait.waits[side]!;
     if (
-      previousWasBound &&
       transfer.windowLimited >= RWND_MIN_LIMITED &&
-      !track.zeroWindowSeen[1 - side]
+      (readerPaced || !track.zeroWindowSeen[receiver])
     ) {
       context.intervals.add(
         track.connection,
-        track.lastDataMs[side]!,
+        boundMs,
         packet.timeMs,
-        osLayer(1 - side),
+        readerPaced ? appLayer(receiver) : osLayer(receiver),
         RECEIVE_WINDOW_LIMITED,
       );
     }
@@ -95,10 +137,16 @@ export const receiveWindowLimitedRule: RuleFactory = (context: RuleContext) => (
       if (transfer === undefined) continue;
       if (transfer.windowLimited < RWND_MIN_LIMITED) continue;
       if (transfer.windowLimited < transfer.segments * RWND_MIN_SHARE) continue;
+      const wait = track.slots[context.slot] as WindowWait | undefined;
+      const waits = wait?.waits[side] ?? 0;
+      const heldWaits = wait?.heldWaits[side] ?? 0;
+      const readerPaced = heldWaits * 2 > waits;
+      // A receiver that also closed its window is zero-window's, unless its reads paced the
+      // whole transfer: then the closed spans are only the worst of its waits.
       const received = side === 0 ? summary.toClient : summary.toServer;
-      if (received.zeroWindows > 0) continue;
+      if (received.zeroWindows > 0 && !readerPaced) continue;
       const durationMs = transfer.durationMs;
-      const appBehind = transfer.windowLimitedShrunk * 2 > transfer.windowLimited;
+      const appBehind = transfer.windowLimitedShrunk * 2 > transfer.windowLimited || readerPaced;
       context.sink.add({
         kind: RECEIVE_WINDOW_LIMITED,
         layer: appBehind ? appLayer(1 - side) : osLayer(1 - side),
@@ -116,6 +164,9 @@ export const receiveWindowLimitedRule: RuleFactory = (context: RuleContext) => (
           windowFull: transfer.windowFull,
           maxWindowBytes: track.maxWindowBytes[1 - side]!,
           readerBehind: appBehind ? "yes" : "no",
+          boundWaits: waits,
+          heldWaits,
+          heldMs: roundMs(wait?.heldMs[side] ?? 0),
           segments: transfer.segments,
           bytes: transfer.bytes,
           rateKbitPerSec: durationMs > 0 ? Math.round((transfer.bytes * 8) / durationMs) : 0,

@@ -3,7 +3,8 @@
  * while nothing stopped it: its data was all acknowledged and the server's window open (RFC 9293
  * §3.8.6). The client application produced the body slowly (reading a file or a stream it relays,
  * a generator, a slow user). Measured by sender-idle.ts: each gap of at least SENDER_IDLE_MIN_MS
- * inside an HTTP request, the capture point's round trip to the client taken out. Cost: their sum
+ * inside an HTTP request or a generic turn's, the capture point's round trip to the client taken
+ * out, gaps from SENDER_IDLE_CHARGE_MIN_MS counted once one reaches the minimum. Cost: their sum
  * (at most the request phase).
  */
 import { msText, plural } from "../ms-text.ts";

@@ -4,8 +4,9 @@
  * was open (RFC 9293 §3.8.6: a sender may send whenever the window allows). The pause is the
  * server application producing the body slowly (a slow query streamed row by row, an upstream
  * read, a flush per chunk). Measured by sender-idle.ts: each gap of at least SENDER_IDLE_MIN_MS
- * inside an HTTP response, the capture point's round trip to the server taken out. Cost: their sum
- * (at most the response phase).
+ * inside an HTTP response or a generic turn's (a line in, a stream out), the capture point's round
+ * trip to the server taken out, gaps from SENDER_IDLE_CHARGE_MIN_MS counted once one reaches the
+ * minimum. Cost: their sum (at most the response phase).
  */
 import { msText, plural } from "../ms-text.ts";
 import type { FindingKind } from "../rule.ts";
@@ -19,6 +20,14 @@ export const slowResponseBodyKind: FindingKind = {
   costSeverityCap: "warning",
   confidence: 0.75,
   describe(group) {
+    if (group.text("protocol") === "generic") {
+      return {
+        title: `The server paced its response: it paused ${plural(group.count, "time")} mid-response, ${msText(group.costMs)} in all`,
+        explanation: `After the client's request the server sent its answer in pieces, pausing although everything it had sent was acknowledged and the client's window was open (longest pause ${msText(group.fact("worstMs"))}, between frames ${group.first.frames.join(" and ")}). TCP would have sent at once: the server application wrote the next bytes later. A stream or subscription (a feed, a log tail, pub/sub, server-sent events) does this by design; an answer meant to come in one piece should not.`,
+        advice:
+          "If the response is a stream, its duration is the server's pace, not a fault: measure per message instead. Otherwise profile how the server produces it (a query streamed row by row, an upstream call per chunk, a flush per small write) and send it in one piece.",
+      };
+    }
     return {
       title: `Slow response body: the server paused ${plural(group.count, "time")} mid-response, ${msText(group.costMs)} in all`,
       explanation: `In the middle of its response the server stopped sending although everything it had sent was acknowledged and the client's window was open (longest pause ${msText(group.fact("worstMs"))}, between frames ${group.first.frames.join(" and ")}). TCP would have sent at once: the server application had not produced the next bytes yet.`,

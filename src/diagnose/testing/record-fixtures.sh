@@ -10,6 +10,13 @@
 #                        tcp-reset, TTL 64): the capture is taken in the client's namespace.
 #   slow-bodies.pcap     a Node client uploads a body in 3 writes 150 ms apart; the Node server
 #                        answers in 3 writes 150 ms apart (loopback)
+#   slow-reader-stall.pcap  a Python client sets SO_RCVBUF 4096 and reads 4 KiB every 100 ms from a
+#                        Node server's 48 KiB response (a namespace's lo, MTU 1500, offloads off)
+#   connection-close.pcap   curl, 20 GETs each with "Connection: close" (a new connection each) to
+#                        a Node server on loopback
+#   bulk-download.pcap      curl downloads 32 MiB from a Node server on loopback (snaplen 128)
+#   server-greeting.pcap    a server that speaks first: its "220" greeting 300 ms after the
+#                        handshake, the client's QUIT at once after it (loopback)
 #
 # A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
@@ -21,16 +28,16 @@ cleanup() {
   [ -n "${dump:-}" ] && kill "$dump" 2>/dev/null || true
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
   [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
-  for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+  for n in c r s l; do ip netns del "$ns$n" 2>/dev/null || true; done
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
 
-capture() { # iface file filter [netns]
+capture() { # iface file filter [netns] [snaplen]
   if [ -n "${4:-}" ]; then
-    ip netns exec "$4" timeout 20 tcpdump -U --immediate-mode -i "$1" -s 0 -w "$2" "$3" 2>/dev/null &
+    ip netns exec "$4" timeout 20 tcpdump -U --immediate-mode -i "$1" -s "${5:-0}" -w "$2" "$3" 2>/dev/null &
   else
-    timeout 20 tcpdump -U --immediate-mode -i "$1" -s 0 -w "$2" "$3" 2>/dev/null &
+    timeout 20 tcpdump -U --immediate-mode -i "$1" -s "${5:-0}" -w "$2" "$3" 2>/dev/null &
   fi
   dump=$!
   sleep 1
@@ -132,6 +139,82 @@ timeout 10 node -e '
     method: "POST", path: "/upload", headers: { "content-length": "3000" } }, (res) => res.resume());
   req.setNoDelay(true);
   (async () => { for (let i = 0; i < 3; i++) { req.write("u".repeat(1000)); await pause(150); } req.end(); })();' "$port"
+stop_capture
+kill "$server"; server=
+fi
+# 5. A slow reader behind a small SO_RCVBUF (it set it itself), stalling the sender's window
+if [ ! -f "$out/slow-reader-stall.pcap" ]; then
+ip netns add "${ns}l"
+ip -n "${ns}l" link set lo mtu 1500 up
+ip netns exec "${ns}l" ethtool -K lo tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}l" timeout 20 node -e '
+  const body = Buffer.alloc(48 * 1024, 0x73);
+  require("http").createServer((req, res) => { req.resume(); res.end(body); })
+    .listen(8080, "127.0.0.1");' &
+server=$!
+sleep 0.7
+capture lo "$out/slow-reader-stall.pcap" "tcp port 8080" "${ns}l"
+ip netns exec "${ns}l" timeout 15 python3 -c '
+import socket, time
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect(("127.0.0.1", 8080))
+s.sendall(b"GET /big HTTP/1.1\r\nHost: lab\r\nConnection: close\r\n\r\n")
+while s.recv(4096):
+    time.sleep(0.1)'
+stop_capture
+kill "$server"; server=
+ip netns del "${ns}l"
+fi
+
+# 6. Many "Connection: close" requests on a fast path
+if [ ! -f "$out/connection-close.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 node -e '
+  require("http").createServer((req, res) => res.end("ok\n"))
+    .listen(Number(process.argv[1]), "127.0.0.1");' "$port" &
+server=$!
+sleep 0.5
+capture lo "$out/connection-close.pcap" "tcp port $port"
+for i in $(seq 1 20); do
+  timeout 5 curl -s -H "Connection: close" "http://127.0.0.1:$port/item/$i" >/dev/null
+done
+stop_capture
+kill "$server"; server=
+fi
+
+# 7. A fast bulk download on loopback
+if [ ! -f "$out/bulk-download.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 node -e '
+  const body = Buffer.alloc(32 * 1024 * 1024, 0x62);
+  require("http").createServer((req, res) => res.end(body))
+    .listen(Number(process.argv[1]), "127.0.0.1");' "$port" &
+server=$!
+sleep 0.7
+capture lo "$out/bulk-download.pcap" "tcp port $port" "" 128
+timeout 10 curl -s "http://127.0.0.1:$port/bulk" >/dev/null
+stop_capture
+kill "$server"; server=
+fi
+# 8. A server-first protocol whose greeting comes late: the wait is the server's
+if [ ! -f "$out/server-greeting.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 node -e '
+  require("net").createServer((socket) => {
+    setTimeout(() => socket.write("220 lab ready\r\n"), 300);
+    socket.on("data", () => socket.end("221 bye\r\n"));
+  }).listen(Number(process.argv[1]), "127.0.0.1");' "$port" &
+server=$!
+sleep 0.5
+capture lo "$out/server-greeting.pcap" "tcp port $port"
+timeout 5 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.recv(100)
+s.sendall(b"QUIT\r\n")
+while s.recv(100):
+    pass' "$port"
 stop_capture
 kill "$server"; server=
 fi

@@ -51,7 +51,7 @@ const ISSUE_KINDS = [
 ];
 
 /** Kinds the labs of issue 16 (verdicts on traffic nobody tuned them for) add. */
-const ISSUE_16_KINDS = ["slow-response-body", "connect-to-request-idle"];
+const ISSUE_16_KINDS = ["paced-stream", "connect-to-request-idle"];
 
 function finding(layer: Finding["layer"], kind: string, costMs: number): Finding {
   return {

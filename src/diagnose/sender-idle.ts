@@ -5,6 +5,7 @@
  * allows), so the gap is the application's: it had not produced the bytes yet. Shared by
  * slow-response-body (the server's side) and slow-request-body (the client's).
  */
+
 import type { Exchange, PassPacket } from "../exchange/types.ts";
 import { ANY_RETRANSMISSION } from "../tcp/flags.ts";
 import type { ConnectionTrack } from "./connection-track.ts";
@@ -92,6 +93,9 @@ class IdleGaps {
  * a message's transfer to the network; each gap is proven to the side's app, inside that side's
  * request or response phase.
  */
+/** The kind of an unreadable protocol's pauses (rules/slow-response-body.ts defines it). */
+export const PACED_STREAM = "paced-stream";
+
 export function senderIdleRule(side: number, kind: string): RuleFactory {
   const layer = appLayer(side);
   const phaseName = side === 1 ? "response" : "request";
@@ -191,10 +195,12 @@ export function senderIdleRule(side: number, kind: string): RuleFactory {
       // Short gaps alone are noise: a message is slow when it paused at least once for longer.
       if (longest === 0) return;
       costMs = Math.min(costMs, phase.durationMs);
+      // An unreadable protocol's pauses may be a stream's own pace: paced-stream, information.
+      const generic = exchange.protocol === "generic";
       context.sink.add({
-        kind,
+        kind: generic ? PACED_STREAM : kind,
         layer,
-        severity: severityForCost(costMs, false),
+        severity: generic ? "info" : severityForCost(costMs, false),
         count: gaps,
         costMs,
         endpoint: spacedEndpointText(exchange.server),

@@ -26,7 +26,11 @@ import { resetUnreadDataKind, resetUnreadDataRule } from "./reset-unread-data.ts
 import { serverThinkTimeKind, serverThinkTimeRule } from "./server-think-time.ts";
 import { slowDnsKind, slowDnsRule } from "./slow-dns.ts";
 import { slowRequestBodyKind, slowRequestBodyRule } from "./slow-request-body.ts";
-import { slowResponseBodyKind, slowResponseBodyRule } from "./slow-response-body.ts";
+import {
+  pacedStreamKind,
+  slowResponseBodyKind,
+  slowResponseBodyRule,
+} from "./slow-response-body.ts";
 import { slowTlsHandshakeKind, slowTlsHandshakeRule } from "./slow-tls-handshake.ts";
 import { synUnansweredKind, synUnansweredRule } from "./syn-unanswered.ts";
 import { zeroWindowKind, zeroWindowRule } from "./zero-window.ts";
@@ -80,6 +84,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   keepAliveReuseRaceKind,
   serverThinkTimeKind,
   slowResponseBodyKind,
+  pacedStreamKind,
   slowRequestBodyKind,
   clientThinkTimeKind,
   connectToRequestIdleKind,

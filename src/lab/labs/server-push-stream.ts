@@ -19,7 +19,7 @@ export const serverPushStream: Lab = {
   name: "server-push-stream",
   title: "one line in, a 2 s stream out: the server writes 200 bytes every 20 ms",
   layer: "server-app",
-  kind: "slow-response-body",
+  kind: "paced-stream",
   needsRoot: false,
   timeLimitMs: 15_000,
   captureNotes:

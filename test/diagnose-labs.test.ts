@@ -43,6 +43,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "nagle-delayed-ack": { frames: [40, 41, 42], count: 11 },
   // The worst loss: the segment first sent at 420, resent at 435; seven resends in all.
   "packet-loss": { frames: [420, 435], count: 7 },
+  // The first full-size send (8), its first resend (16), the last before the client's FIN (19, 20).
+  "path-mtu-black-hole": { frames: [8, 16, 19, 20], count: 1 },
   // First and last data segment of the window-bound download.
   "receive-window-limited": { frames: [6, 211], count: 1 },
   // The upload's first byte (4) and the server's RST (110).

@@ -9,6 +9,7 @@ import { connectionRefused } from "./labs/connection-refused.ts";
 import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
 import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
 import { packetLoss } from "./labs/packet-loss.ts";
+import { pathMtuBlackHole } from "./labs/path-mtu-black-hole.ts";
 import { receiveWindowLimited } from "./labs/receive-window-limited.ts";
 import { resetUnreadData } from "./labs/reset-unread-data.ts";
 import { serverThinkTime } from "./labs/server-think-time.ts";
@@ -35,6 +36,7 @@ export const LABS: readonly Lab[] = [
   slowDns,
   slowTlsHandshake,
   receiveWindowLimited,
+  pathMtuBlackHole,
 ];
 
 export function findLab(name: string): Lab | undefined {

@@ -19,6 +19,7 @@ import { middleboxResetKind, middleboxResetRule } from "./middlebox-reset.ts";
 import { nagleDelayedAckKind, nagleDelayedAckRule } from "./nagle-delayed-ack.ts";
 import { networkRoundTripsKind, networkRoundTripsRule } from "./network-round-trips.ts";
 import { packetLossKind, packetLossRule } from "./packet-loss.ts";
+import { pathMtuBlackHoleKind, pathMtuBlackHoleRule } from "./path-mtu-black-hole.ts";
 import { receiveWindowLimitedKind, receiveWindowLimitedRule } from "./receive-window-limited.ts";
 import { reorderingKind, reorderingRule } from "./reordering.ts";
 import { resetUnreadDataKind, resetUnreadDataRule } from "./reset-unread-data.ts";
@@ -34,6 +35,8 @@ export const RULES: readonly RuleFactory[] = [
   // Packets and connections: the handshake, then the transfer, then the end.
   acceptQueueOverflowRule,
   synUnansweredRule,
+  // Before packet-loss: it decides which resends are a black hole's (ConnectionTrack.mtuHold).
+  pathMtuBlackHoleRule,
   packetLossRule,
   reorderingRule,
   zeroWindowRule,
@@ -66,6 +69,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   networkRoundTripsKind,
   highLatencyPathKind,
   packetLossKind,
+  pathMtuBlackHoleKind,
   reorderingKind,
   bandwidthBottleneckKind,
   synUnansweredKind,

@@ -53,6 +53,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "server-think-time": { frames: [4, 6, 8, 10, 11, 13], count: 3 },
   // Query and answer.
   "slow-dns": { frames: [1, 2], count: 1 },
+  // Each suffixed query and its NXDOMAIN (1-6), the bare name's query and answer (7, 8).
+  "dns-search-walk": { frames: [1, 2, 3, 4, 5, 6, 7, 8], count: 1 },
   // ClientHello and ServerHello of each of the three connections.
   "slow-tls-handshake": { frames: [4, 6, 17, 21, 34, 36], count: 3 },
   // First and last SYN.

@@ -50,6 +50,7 @@ const ISSUE_KINDS = [
   "receive-window-limited",
   // issue 16
   "path-mtu-black-hole",
+  "dns-search-walk",
 ];
 
 function finding(layer: Finding["layer"], kind: string, costMs: number): Finding {

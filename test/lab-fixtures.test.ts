@@ -230,6 +230,32 @@ describe("lab fixtures", () => {
     assert.equal(syns(p)[0]!.frame, 3);
   });
 
+  it("dns-search-walk: three suffixed names NXDOMAIN ~40 ms each (frames 1-6), the bare name answered (7, 8)", async () => {
+    const p = await fixture("dns-search-walk");
+    const dns = p.filter((x) => x.transport === "udp");
+    assert.deepEqual(
+      dns.map((x) => [x.frame, x.dstPort === 53 ? "query" : "answer"]),
+      [
+        [1, "query"],
+        [2, "answer"],
+        [3, "query"],
+        [4, "answer"],
+        [5, "query"],
+        [6, "answer"],
+        [7, "query"],
+        [8, "answer"],
+      ],
+    );
+    // The rcode (RFC 1035 §4.1.1): 3 NXDOMAIN for the suffixed names, 0 for the bare one.
+    assert.deepEqual(
+      dns.filter((x) => x.srcPort === 53).map((x) => x.payload[3]! & 0x0f),
+      [3, 3, 3, 0],
+    );
+    for (const i of [0, 2, 4]) assert.ok(dns[i + 1]!.timeMs - dns[i]!.timeMs >= 39, `${i}`);
+    assert.ok(dns[7]!.timeMs - dns[6]!.timeMs < 5);
+    assert.equal(syns(p)[0]!.frame, 9);
+  });
+
   it("slow-tls-handshake: ClientHello -> ServerHello ~300 ms, three times", async () => {
     const p = await fixture("slow-tls-handshake");
     const handshakes = withPayload(p).filter((x) => x.payload[0] === 22);

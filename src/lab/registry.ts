@@ -6,6 +6,7 @@ import { abortiveReset } from "./labs/abortive-reset.ts";
 import { acceptQueueOverflow } from "./labs/accept-queue-overflow.ts";
 import { bandwidthBottleneck } from "./labs/bandwidth-bottleneck.ts";
 import { connectionRefused } from "./labs/connection-refused.ts";
+import { dnsSearchWalk } from "./labs/dns-search-walk.ts";
 import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
 import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
 import { packetLoss } from "./labs/packet-loss.ts";
@@ -37,6 +38,7 @@ export const LABS: readonly Lab[] = [
   slowTlsHandshake,
   receiveWindowLimited,
   pathMtuBlackHole,
+  dnsSearchWalk,
 ];
 
 export function findLab(name: string): Lab | undefined {

@@ -12,6 +12,7 @@ import { clientThinkTimeKind, clientThinkTimeRule } from "./client-think-time.ts
 import { connectionNotReusedKind, connectionNotReusedRule } from "./connection-not-reused.ts";
 import { connectionRefusedKind, connectionRefusedRule } from "./connection-refused.ts";
 import { dnsFailureKind, dnsFailureRule } from "./dns-failure.ts";
+import { dnsSearchWalkKind, dnsSearchWalkRule } from "./dns-search-walk.ts";
 import { highLatencyPathKind, highLatencyPathRule } from "./high-latency-path.ts";
 import { httpServerErrorKind, httpServerErrorRule } from "./http-server-error.ts";
 import { keepAliveReuseRaceKind, keepAliveReuseRaceRule } from "./keep-alive-reuse-race.ts";
@@ -61,6 +62,7 @@ export const RULES: readonly RuleFactory[] = [
   // DNS.
   slowDnsRule,
   dnsFailureRule,
+  dnsSearchWalkRule,
   // What the capture's end cut short.
   captureEndedRule,
 ];
@@ -89,6 +91,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   nagleDelayedAckKind,
   slowDnsKind,
   dnsFailureKind,
+  dnsSearchWalkKind,
   slowTlsHandshakeKind,
   httpServerErrorKind,
   captureEndedKind,

@@ -2,7 +2,8 @@
  * path-mtu-black-hole on captures recorded here: the lab's transfer that gave up (an error) and
  * src/diagnose/testing/fixtures/pmtu-recovered.pcap, the same path with the sender's
  * packetization-layer PMTUD on (tcp_mtu_probing=1), where the body got through in 1024-byte
- * segments after 3.1 s (a warning). packet-loss leaves those resends to it. Captures that resemble
+ * segments after 3.1 s (a warning). packet-loss leaves those resends to it. With the router's
+ * frag-needed in the capture (pmtu-icmp-seen.pcap) it is no black hole. Captures that resemble
  * it stay quiet: random loss (the packet-loss lab, the corpus's lossy files), healthy bulk
  * downloads (the bandwidth-bottleneck and receive-window-limited labs), a keep-alive session.
  */
@@ -62,6 +63,16 @@ describe("path-mtu-black-hole", () => {
     assert.match(first.title, /until smaller ones got through/);
     // The 1024-byte resends that carried the body through are the black hole's, not loss.
     assert.ok(!kinds(analysis).includes("packet-loss"), kinds(analysis).join(", "));
+  });
+
+  it("an ICMP frag-needed quoting the connection in the capture (pmtu-icmp-seen.pcap): no black hole, loss", async () => {
+    // The router's frag-needed (frames 13-16, 22-25, ...) reached the server's interface and its
+    // own firewall dropped them: the path did say so, and the resends stay packet-loss's.
+    const analysis = await analyzeCapture(`${own}pmtu-icmp-seen.pcap`);
+    assert.ok(!kinds(analysis).includes(KIND), kinds(analysis).join(", "));
+    const loss = analysis.findings.find((f) => f.kind === "packet-loss")!;
+    assert.equal(loss.count, 8);
+    assert.deepEqual(loss.evidence.frames, [8, 34]);
   });
 
   it("random loss and healthy bulk downloads are no black hole; packet-loss keeps its 7 resends", async () => {

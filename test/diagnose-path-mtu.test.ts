@@ -3,7 +3,8 @@
  * src/diagnose/testing/fixtures/pmtu-recovered.pcap, the same path with the sender's
  * packetization-layer PMTUD on (tcp_mtu_probing=1), where the body got through in 1024-byte
  * segments after 3.1 s (a warning). packet-loss leaves those resends to it. With the router's
- * frag-needed in the capture (pmtu-icmp-seen.pcap) it is no black hole. Captures that resemble
+ * frag-needed in the capture (pmtu-icmp-seen.pcap), or when nothing at all got through after the
+ * head (an outage: outage-after-head.pcap), it is no black hole. Captures that resemble
  * it stay quiet: random loss (the packet-loss lab, the corpus's lossy files), healthy bulk
  * downloads (the bandwidth-bottleneck and receive-window-limited labs), a keep-alive session.
  */
@@ -73,6 +74,16 @@ describe("path-mtu-black-hole", () => {
     const loss = analysis.findings.find((f) => f.kind === "packet-loss")!;
     assert.equal(loss.count, 8);
     assert.deepEqual(loss.evidence.frames, [8, 34]);
+  });
+
+  it("an outage after the head (outage-after-head.pcap) is loss: nothing smaller got through after it", async () => {
+    // The router drops everything from the server from 250 ms on: the body (frames 8-12) and its
+    // resends (13-16) all vanish, the 608-byte tail too, so no SACK comes back; curl gives up.
+    const analysis = await analyzeCapture(`${own}outage-after-head.pcap`);
+    assert.ok(!kinds(analysis).includes(KIND), kinds(analysis).join(", "));
+    const loss = analysis.findings.find((f) => f.kind === "packet-loss")!;
+    assert.equal(loss.count, 4);
+    assert.deepEqual(loss.evidence.frames, [8, 16]);
   });
 
   it("random loss and healthy bulk downloads are no black hole; packet-loss keeps its 7 resends", async () => {

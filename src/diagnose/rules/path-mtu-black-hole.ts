@@ -8,13 +8,14 @@
  * Rule, per sending side: the segment at the receiver's cumulative ACK point is sent at least
  * three times (two resends, MIN_RESENDS) at the same size without the ACK moving past it; no
  * segment of that size or larger from this side was ever delivered on the connection (ACKed, or
- * covered by a SACK block as large) while smaller ones were; the receiver was alive (sent something
- * after the segment's first send); and no ICMP frag-needed / packet-too-big quoting the
- * connection is in the capture. It ends when the ACK moves past the segment after the sender
- * resent those bytes in smaller segments (it got through by other means: packetization-layer
- * PMTUD, RFC 4821, or Windows' black-hole detection: a warning), or with the connection (the
- * receiver's FIN or RST, else its last packet: the transfer gave up, an error). When a full-size
- * resend gets through after all, the path carries full-size datagrams and the resends were loss.
+ * covered by a SACK block as large) while smaller ones were; and no ICMP frag-needed /
+ * packet-too-big quoting the connection is in the capture. It ends when the ACK moves past the
+ * segment after the sender resent those bytes in smaller segments (it got through by other
+ * means: packetization-layer PMTUD, RFC 4821, or Windows' black-hole detection: a warning), or
+ * with the connection (the receiver's FIN or RST, else its last packet: the transfer gave up, an
+ * error) if the receiver SACKed a smaller segment after the full-size one's first send: a path
+ * that carried nothing in that time had an outage, not a black hole. When a full-size resend
+ * gets through after all, the path carries full-size datagrams and the resends were loss.
  *
  * Cost: the first send of the black-holed segment → its ACK, or the receiver's FIN/RST, or the
  * connection's last packet. While a side's segment is a candidate, packet-loss holds its resends
@@ -77,10 +78,13 @@ class BlackHoleSide {
   resends = 0;
   firstResendFrame = 0;
   lastResendFrame = 0;
-  /** The receiver sent a packet after the candidate's first send. */
-  receiverAlive = false;
-  /** The receiver's latest packet. */
-  receiverLastMs = -1;
+  /**
+   * The latest SACK block above the cumulative ACK smaller than the largest segment this side
+   * sent: data sent after a hole got through in a small segment, -1 none.
+   */
+  smallSackMs = -1;
+  /** The largest segment this side sent. */
+  largestSent = 0;
   /** The candidate's bytes were sent again in a segment smaller than candLen. */
   smallerLen = 0;
   /** RECOVERING ends when the ACK reaches this (the side's data end when it got past). */
@@ -150,8 +154,6 @@ export const pathMtuBlackHoleRule: RuleFactory = (context: RuleContext) => {
       // As a receiver: what this packet says about the other side's data.
       const o = state.sides[1 - side]!;
       if (o.hasData) {
-        o.receiverLastMs = t;
-        if (o.state === CANDIDATE && t > o.candFirstMs) o.receiverAlive = true;
         if ((flags & TcpFlag.RST) === 0 && (flags & TcpFlag.ACK) !== 0) {
           const ack = view.tcpAck;
           if (o.state === RECOVERING && seqLe(o.recoverEnd, ack)) {
@@ -167,6 +169,7 @@ export const pathMtuBlackHoleRule: RuleFactory = (context: RuleContext) => {
             if (seqGt(right, o.dataEnd)) right = o.dataEnd; // a FIN's sequence byte
             if (!seqLt(left, right)) continue;
             const size = (right - left) >>> 0;
+            if (size < o.largestSent && seqGt(left, ack)) o.smallSackMs = t;
             if (o.state === CANDIDATE && size >= o.candLen) {
               release(o, track, 1 - side); // a block as large as the segment: the path carries it
             } else if (size < o.candLen || o.state === NONE) {
@@ -207,6 +210,7 @@ export const pathMtuBlackHoleRule: RuleFactory = (context: RuleContext) => {
       if (!resent) {
         if (!s.hasData || seqGt(end, s.dataEnd)) s.dataEnd = end;
         s.hasData = true;
+        if (len > s.largestSent) s.largestSent = len;
         if (s.pendingLen === 0 && len > s.largestDelivered) {
           s.pendingEnd = end;
           s.pendingLen = len;
@@ -240,7 +244,6 @@ export const pathMtuBlackHoleRule: RuleFactory = (context: RuleContext) => {
       s.resends = 1;
       s.firstResendFrame = packet.record.frame;
       s.lastResendFrame = packet.record.frame;
-      s.receiverAlive = s.receiverLastMs > s.candFirstMs;
       s.smallerLen = 0;
       s.receiverEndMs = -1;
       track.mtuHold[side] = MTU_HOLD_HELD;
@@ -261,7 +264,9 @@ export const pathMtuBlackHoleRule: RuleFactory = (context: RuleContext) => {
             true,
           );
         } else if (s.state === CANDIDATE) {
-          if (s.resends >= MIN_RESENDS && s.receiverAlive) {
+          // A path that carried nothing at all (an outage) is no black hole: a smaller segment
+          // sent with or after the full-size one must have got through.
+          if (s.resends >= MIN_RESENDS && s.smallSackMs > s.candFirstMs) {
             const endMs = s.receiverEndMs >= 0 ? s.receiverEndMs : track.lastMs;
             const endFrame = s.receiverEndMs >= 0 ? s.receiverEndFrame : track.lastFrame;
             claim(s, track, side, endMs, endFrame, false);

@@ -19,6 +19,9 @@
 #   pmtu-icmp-seen.pcap  the same path, the router's frag-needed let through, but the server's own
 #                        firewall drops it (INPUT): the capture at the server holds the ICMP, and
 #                        the server resends full-size segments until curl gives up after 3 s.
+#   outage-after-head.pcap the same path at MTU 1500; 250 ms after curl starts (the head is sent at
+#                        once, the body 500 ms later) the router drops everything the server sends
+#                        (iptables FORWARD DROP): an outage, not a black hole; curl gives up at 3 s.
 #
 # A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
@@ -210,6 +213,44 @@ server=$!
 sleep 0.7
 capture "${ns}s0" "$out/pmtu-icmp-seen.pcap" "tcp port 8080 or icmp" "${ns}s"
 ip netns exec "${ns}c" timeout 25 curl -s --max-time 3 "http://10.77.2.2:8080/big" >/dev/null || true
+stop_capture
+kill "$server"; server=
+for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+fi
+# 7. An outage after the response head: everything from the server is dropped
+if [ ! -f "$out/outage-after-head.pcap" ]; then
+for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
+ip link add "${ns}c0" type veth peer name "${ns}r0"
+ip link add "${ns}r1" type veth peer name "${ns}s0"
+ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
+ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
+ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
+ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" up
+ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
+ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
+for n in c r s; do ip -n "$ns$n" link set lo up; done
+ip -n "${ns}c" route add default via 10.77.1.1
+ip -n "${ns}s" route add default via 10.77.2.1
+ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+ip netns exec "${ns}s" sysctl -q -w net.ipv4.tcp_mtu_probing=0
+for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
+ip netns exec "${ns}r" ethtool -K "${ns}r0" tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}r" ethtool -K "${ns}r1" tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}s" timeout 30 node -e '
+  require("http").createServer((req, res) => {
+    res.setHeader("content-length", 6400);
+    res.flushHeaders();
+    setTimeout(() => res.end(Buffer.alloc(6400, 0x6d)), 500);
+  }).listen(8080, "10.77.2.2");' &
+server=$!
+sleep 0.7
+capture "${ns}s0" "$out/outage-after-head.pcap" "tcp port 8080 or icmp" "${ns}s"
+ip netns exec "${ns}c" timeout 25 curl -s --max-time 3 "http://10.77.2.2:8080/big" >/dev/null &
+client=$!
+sleep 0.25
+ip netns exec "${ns}r" iptables -A FORWARD -i "${ns}r1" -j DROP
+wait "$client" || true
 stop_capture
 kill "$server"; server=
 for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done

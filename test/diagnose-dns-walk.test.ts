@@ -4,7 +4,8 @@
  * walks (upload.wikimedia.org.ncsa.uiuc.edu NXDOMAIN, then upload.wikimedia.org), and captures
  * that must stay no walk: dns_lab.pcapng's one genuine NXDOMAIN (test.chrissanders.org, asked
  * after chrissanders.org resolved: a longer name, not the resolved one with a suffix), which
- * dns-failure keeps reporting, and healthy lookups (the slow-dns lab, test_dns.pcap).
+ * dns-failure keeps reporting, and healthy lookups (the slow-dns lab, test_dns.pcap). And glibc's
+ * own walk with A and AAAA queries in parallel (src/diagnose/testing/fixtures/glibc-search-walk.pcap).
  */
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
@@ -44,6 +45,21 @@ describe("dns-search-walk", () => {
       analysis.summary.headline,
       /DNS search-list walk: 3 NXDOMAINs before api\.example\.test/,
     );
+  });
+
+  it("glibc's own walk (glibc-search-walk.pcap): A and AAAA for each of 3 domains, 6 NXDOMAINs, 124 ms", async () => {
+    const own = fileURLToPath(new URL("../src/diagnose/testing/fixtures/", import.meta.url));
+    const analysis = await analyzeCapture(`${own}glibc-search-walk.pcap`);
+    const walk = analysis.findings[0]!;
+    assert.equal(walk.kind, KIND);
+    assert.equal(walk.severity, "warning");
+    assert.equal(walk.count, 1);
+    assert.equal(walk.evidence.facts?.misses, 6);
+    // Frame 1 (A for the first suffixed name) -> frame 13 (A api.example.test), 124.4 ms.
+    assert.ok(Math.abs(walk.costMs - 124.419) < 0.01, `${walk.costMs}`);
+    // The first 8 of the misses' 12 frames, then the resolving query and its answer.
+    assert.deepEqual(walk.evidence.frames, [1, 2, 3, 4, 5, 6, 7, 8, 13, 15]);
+    assert.ok(!kinds(analysis).includes("dns-failure"));
   });
 
   it("a single genuine NXDOMAIN is no walk: dns_lab.pcapng's test.chrissanders.org stays a dns-failure", async (t) => {

@@ -19,7 +19,7 @@ import { severityForCost } from "../severity.ts";
 
 export const DNS_SEARCH_WALK = "dns-search-walk";
 
-/** Frames listed per walk: each miss's query and answer, up to the resolving query. */
+/** Frames listed per walk (the engine keeps 10 per finding). */
 const FRAMES_KEPT = 10;
 
 export const dnsSearchWalkKind: FindingKind = {
@@ -43,11 +43,14 @@ export const dnsSearchWalkRule: RuleFactory = (context: RuleContext) => {
     () => {},
   );
   function report(walk: SearchWalk): void {
+    // The misses' queries and answers as far as they fit, then always the resolving pair.
     const frames: number[] = [];
     for (const miss of walk.misses) {
       frames.push(miss.exchange.request.firstFrame);
       if (miss.exchange.response !== null) frames.push(miss.exchange.response.firstFrame);
     }
+    frames.sort((a, b) => a - b);
+    frames.length = Math.min(frames.length, FRAMES_KEPT - 2);
     frames.push(walk.resolved.request.firstFrame);
     if (walk.resolved.response !== null) frames.push(walk.resolved.response.firstFrame);
     const suffixes = walk.misses.map((m) => m.name.slice(walk.name.length + 1));
@@ -58,7 +61,7 @@ export const dnsSearchWalkRule: RuleFactory = (context: RuleContext) => {
       count: 1,
       costMs: walk.costMs,
       endpoint: spacedEndpointText(walk.resolved.server),
-      frames: frames.slice(0, FRAMES_KEPT),
+      frames,
       connection: walk.resolved.connection,
       exchange: walk.resolved.id,
       facts: {

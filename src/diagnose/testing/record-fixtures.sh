@@ -22,6 +22,11 @@
 #   outage-after-head.pcap the same path at MTU 1500; 250 ms after curl starts (the head is sent at
 #                        once, the body 500 ms later) the router drops everything the server sends
 #                        (iptables FORWARD DROP): an outage, not a black hole; curl gives up at 3 s.
+#   glibc-search-walk.pcap curl (glibc's resolver, A and AAAA in parallel) in a namespace whose
+#                        resolv.conf (/etc/netns/NS/resolv.conf, which `ip netns exec` mounts) has
+#                        3 search domains and ndots:5, against a Node DNS server on its loopback
+#                        that answers NXDOMAIN to suffixed names after 40 ms and the bare name at
+#                        once; then curl's GET to a Node HTTP server. Captured on that loopback.
 #
 # A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
@@ -34,6 +39,9 @@ cleanup() {
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
   [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
   for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+  ip netns del "${ns}d" 2>/dev/null || true
+  rm -rf "/etc/netns/${ns}d"
+  rmdir /etc/netns 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -254,5 +262,35 @@ wait "$client" || true
 stop_capture
 kill "$server"; server=
 for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+fi
+# 8. A real resolver (glibc) walking a search list
+if [ ! -f "$out/glibc-search-walk.pcap" ]; then
+ip netns add "${ns}d"
+ip -n "${ns}d" link set lo mtu 1500 up
+ip netns exec "${ns}d" ethtool -K lo tso off gso off gro off 2>/dev/null || true
+mkdir -p "/etc/netns/${ns}d"
+printf 'nameserver 127.0.0.1\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n' > "/etc/netns/${ns}d/resolv.conf"
+ip netns exec "${ns}d" timeout 20 node -e '
+  const sock = require("dgram").createSocket("udp4");
+  sock.on("message", (q, from) => {
+    let at = 12; const labels = [];
+    while (q[at] !== 0) { labels.push(q.toString("latin1", at + 1, at + 1 + q[at])); at += q[at] + 1; }
+    const end = at + 5, qtype = q.readUInt16BE(at + 1), name = labels.join(".").toLowerCase();
+    const head = Buffer.from(q.subarray(0, 12)); head.writeUInt32BE(0, 8);
+    const reply = (rcode, records) => {
+      head.writeUInt16BE(0x8180 | rcode, 2); head.writeUInt16BE(records.length ? 1 : 0, 6);
+      sock.send(Buffer.concat([head, q.subarray(12, end), ...records]), from.port, from.address);
+    };
+    if (name !== "api.example.test") return setTimeout(() => reply(3, []), 40);
+    reply(0, qtype === 1 ? [Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1])] : []);
+  }).bind(53, "127.0.0.1");
+  require("http").createServer((req, res) => res.end("found\n")).listen(8080, "127.0.0.1");' &
+server=$!
+sleep 0.7
+capture lo "$out/glibc-search-walk.pcap" "udp port 53 or tcp port 8080" "${ns}d"
+ip netns exec "${ns}d" timeout 10 curl -s "http://api.example.test:8080/" >/dev/null || true
+stop_capture
+kill "$server"; server=
+ip netns del "${ns}d"; rm -rf "/etc/netns/${ns}d"; rmdir /etc/netns 2>/dev/null || true
 fi
 ls -l "$out"

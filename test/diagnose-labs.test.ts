@@ -45,6 +45,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "nagle-delayed-ack": { frames: [40, 41, 42], count: 11 },
   // The worst loss: the segment first sent at 420, resent at 435; seven resends in all.
   "packet-loss": { frames: [420, 435], count: 7 },
+  // The first full-size send (8), its first resend (16), the last before the client's FIN (19, 20).
+  "path-mtu-black-hole": { frames: [8, 16, 19, 20], count: 1 },
   // First and last data segment of the window-bound download.
   "receive-window-limited": { frames: [6, 211], count: 1 },
   // The upload's first byte (4) and the server's RST (110).
@@ -57,6 +59,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "slow-dns": { frames: [1, 2], count: 1 },
   // First and last data segment of the download the client's reads paced.
   "slow-reader": { frames: [6, 148], count: 1 },
+  // Each suffixed query and its NXDOMAIN (1-6), the bare name's query and answer (7, 8).
+  "dns-search-walk": { frames: [1, 2, 3, 4, 5, 6, 7, 8], count: 1 },
   // ClientHello and ServerHello of each of the three connections.
   "slow-tls-handshake": { frames: [4, 6, 17, 21, 34, 36], count: 3 },
   // First and last SYN.

@@ -48,6 +48,9 @@ const ISSUE_KINDS = [
   "slow-dns",
   "slow-tls-handshake",
   "receive-window-limited",
+  // issue 16
+  "path-mtu-black-hole",
+  "dns-search-walk",
 ];
 
 /** Kinds the labs of issue 16 (verdicts on traffic nobody tuned them for) add. */

@@ -172,6 +172,39 @@ describe("lab fixtures", () => {
     assert.deepEqual(frames(retransmissions(sent)), [66, 127, 241, 377, 435, 438, 479]);
   });
 
+  it("path-mtu-black-hole: the 97-byte head ACKed, 1448-byte segments resent, the 608-byte tail SACKed, no ICMP", async () => {
+    const p = await fixture("path-mtu-black-hole");
+    const port = serverPort(p);
+    const sent = withPayload(fromPort(p, port));
+    assert.deepEqual(
+      sent.map((x) => [x.frame, x.payloadLenBytes, x.wireLenBytes]),
+      [
+        [6, 97, 163],
+        [8, 1448, 1514],
+        [9, 1448, 1514],
+        [10, 1448, 1514],
+        [11, 1448, 1514],
+        [12, 608, 674],
+        [16, 1448, 1514],
+        [17, 1448, 1514],
+        [18, 1448, 1514],
+        [19, 1448, 1514],
+        [22, 1448, 1514],
+      ],
+    );
+    assert.deepEqual(frames(retransmissions(sent)), [16, 17, 18, 19, 22]);
+    // Every resend is the first body segment, the one the client's ACK (98) stops at.
+    for (const x of retransmissions(sent)) assert.equal(x.seq, sent[1]!.seq);
+    const acks = new Set(
+      toPort(p, port)
+        .filter((x) => x.frame > 6)
+        .map((x) => (x.ack - sent[0]!.seq) >>> 0),
+    );
+    assert.deepEqual([...acks], [97]);
+    assert.equal(p.filter((x) => x.transport === "other").length, 0);
+    assert.ok(hasFlags(p[19]!, TcpFlag.FIN) && p[19]!.srcPort !== port && p[19]!.timeMs > 3000);
+  });
+
   it("bandwidth-bottleneck: 512 KiB in 369 segments at ~8 Mbit/s", async () => {
     const p = await fixture("bandwidth-bottleneck");
     const data = withPayload(fromPort(p, serverPort(p)));
@@ -195,6 +228,32 @@ describe("lab fixtures", () => {
     assert.equal(p[1]!.srcPort, 53);
     assert.ok(p[1]!.timeMs >= 400 && p[1]!.timeMs < 420);
     assert.equal(syns(p)[0]!.frame, 3);
+  });
+
+  it("dns-search-walk: three suffixed names NXDOMAIN ~40 ms each (frames 1-6), the bare name answered (7, 8)", async () => {
+    const p = await fixture("dns-search-walk");
+    const dns = p.filter((x) => x.transport === "udp");
+    assert.deepEqual(
+      dns.map((x) => [x.frame, x.dstPort === 53 ? "query" : "answer"]),
+      [
+        [1, "query"],
+        [2, "answer"],
+        [3, "query"],
+        [4, "answer"],
+        [5, "query"],
+        [6, "answer"],
+        [7, "query"],
+        [8, "answer"],
+      ],
+    );
+    // The rcode (RFC 1035 §4.1.1): 3 NXDOMAIN for the suffixed names, 0 for the bare one.
+    assert.deepEqual(
+      dns.filter((x) => x.srcPort === 53).map((x) => x.payload[3]! & 0x0f),
+      [3, 3, 3, 0],
+    );
+    for (const i of [0, 2, 4]) assert.ok(dns[i + 1]!.timeMs - dns[i]!.timeMs >= 39, `${i}`);
+    assert.ok(dns[7]!.timeMs - dns[6]!.timeMs < 5);
+    assert.equal(syns(p)[0]!.frame, 9);
   });
 
   it("slow-tls-handshake: ClientHello -> ServerHello ~300 ms, three times", async () => {

@@ -33,4 +33,11 @@ describe("namespace labs", { concurrency: 1 }, () => {
     assert.ok(Number(result.facts.lookupMs) >= 400);
     assert.ok(Number(result.facts.requestMs) < 100);
   });
+
+  it("dns-search-walk: three NXDOMAINs for the suffixed names before the name resolves", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("dns-search-walk");
+    assert.equal(String(result.facts.namesTried).split(",").length, 4);
+    assert.ok(Number(result.facts.lookupMs) >= 3 * 40);
+  });
 });

@@ -26,6 +26,13 @@ describe("routed labs", { concurrency: 1 }, () => {
     assert.equal(result.facts.clientError, "ETIMEDOUT");
   });
 
+  it("path-mtu-black-hole: the head arrives, full-size segments never do, the client gives up", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("path-mtu-black-hole");
+    assert.equal(result.facts.clientError, "ETIMEDOUT");
+    assert.ok(Number(result.facts.icmpDroppedByRouter) >= 2);
+  });
+
   it("receive-window-limited: one small window per 20 ms round trip", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("receive-window-limited");

@@ -17,6 +17,18 @@ export const TRACK_EXCHANGES_KEPT = 64;
 /** RSTs remembered per connection: the first one decides, a few more are echoes of it. */
 export const RESETS_KEPT = 4;
 
+/**
+ * ConnectionTrack.mtuHold, per side: whether the path-mtu-black-hole rule is judging that side's
+ * resends (HELD: packet-loss keeps them aside), has claimed them (CLAIMED: packet-loss drops
+ * what it held and sets NONE), owns them while the data gets through in smaller segments (OWNED:
+ * packet-loss drops what it held and skips resends until the rule sets CLAIMED), or let them go
+ * (NONE: packet-loss counts what it held).
+ */
+export const MTU_HOLD_NONE = 0;
+export const MTU_HOLD_HELD = 1;
+export const MTU_HOLD_CLAIMED = 2;
+export const MTU_HOLD_OWNED = 3;
+
 /** A RST as the packets showed it, with the state just before it. */
 export interface ResetSighting {
   frame: number;
@@ -116,6 +128,8 @@ export class ConnectionTrack {
    * by the listener too, and its retransmissions are the queue's, not the network's.
    */
   dataDroppedByListener = false;
+  /** Each side's MTU_HOLD_* state (path-mtu-black-hole and packet-loss share it). */
+  readonly mtuHold = [MTU_HOLD_NONE, MTU_HOLD_NONE];
   /** Each side's data transfer (first sends only), created at its first data segment. */
   readonly transfers: (TransferShape | undefined)[] = [undefined, undefined];
   /** First FIN of each side, -1 when none. */

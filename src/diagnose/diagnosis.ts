@@ -51,6 +51,7 @@ export class Diagnosis implements PassObserver {
   private readonly exchangeRules: DiagnoseRule[];
   private readonly connectionRules: DiagnoseRule[];
   private readonly dnsRules: DiagnoseRule[];
+  private readonly icmpRules: DiagnoseRule[];
   private readonly clientPorts: ReadonlySet<number> | undefined;
   exchanges = 0;
   totalMs = 0;
@@ -90,6 +91,7 @@ export class Diagnosis implements PassObserver {
     this.exchangeRules = this.rules.filter((r) => r.onExchange !== undefined);
     this.connectionRules = this.rules.filter((r) => r.onConnection !== undefined);
     this.dnsRules = this.rules.filter((r) => r.onDns !== undefined);
+    this.icmpRules = this.rules.filter((r) => r.onIcmp !== undefined);
     this.groups.onAdd = (occurrence, group) => this.markExchanges(occurrence, group);
   }
 
@@ -103,7 +105,13 @@ export class Diagnosis implements PassObserver {
       this.lastTsNsec = record.tsNsec;
     }
     this.lastTimeMs = packet.timeMs;
-    if (packet.connection < 0) return;
+    if (packet.connection < 0) {
+      const transport = packet.view.transport;
+      if (transport === "icmp" || transport === "icmpv6") {
+        for (const rule of this.icmpRules) rule.onIcmp!(packet);
+      }
+      return;
+    }
     const track = this.tracks.track(packet.connection);
     if (this.clientPorts !== undefined) {
       if (track.firstMs < 0) {

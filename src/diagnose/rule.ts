@@ -36,6 +36,8 @@ export interface DiagnoseRule {
   /** The connection's summary; its track is released right after every rule has seen it. */
   onConnection?(summary: ConnectionSummary, track: ConnectionTrack | undefined): void;
   onDns?(transaction: DnsTransaction): void;
+  /** ICMP and ICMPv6 packets (they belong to no connection; the quote says whose they are). */
+  onIcmp?(packet: PassPacket): void;
   /** The pass is over: report what needed the whole capture. */
   finish?(): void;
 }

@@ -7,9 +7,11 @@ import { acceptQueueOverflow } from "./labs/accept-queue-overflow.ts";
 import { bandwidthBottleneck } from "./labs/bandwidth-bottleneck.ts";
 import { connectThenWait } from "./labs/connect-then-wait.ts";
 import { connectionRefused } from "./labs/connection-refused.ts";
+import { dnsSearchWalk } from "./labs/dns-search-walk.ts";
 import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
 import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
 import { packetLoss } from "./labs/packet-loss.ts";
+import { pathMtuBlackHole } from "./labs/path-mtu-black-hole.ts";
 import { receiveWindowLimited } from "./labs/receive-window-limited.ts";
 import { resetUnreadData } from "./labs/reset-unread-data.ts";
 import { serverPushStream } from "./labs/server-push-stream.ts";
@@ -41,6 +43,8 @@ export const LABS: readonly Lab[] = [
   slowReader,
   serverPushStream,
   connectThenWait,
+  pathMtuBlackHole,
+  dnsSearchWalk,
 ];
 
 export function findLab(name: string): Lab | undefined {

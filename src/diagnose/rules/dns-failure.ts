@@ -3,7 +3,9 @@
  * retry lost, or the server down), or an error rcode (RFC 1035 §4.1.1: 2 SERVFAIL, 5 REFUSED; RFC
  * 8914 extended errors say why). NXDOMAIN (3, the name does not exist) is not an error: with
  * resolv.conf search domains most lookups try names that do not exist first; its cost alone
- * decides its severity (severity.ts).
+ * decides its severity (severity.ts). The NXDOMAINs of a search-list walk (search-walk.ts) are
+ * dns-search-walk's: an NXDOMAIN is reported here once it is known to be no part of one (when
+ * a later lookup breaks the client's chain, or at the end of the capture).
  * Cost: the time the client waited (first query → answer, or → its last retry when unanswered).
  * A query the capture ended on before its first retry was due is not "unanswered": capture-ended.
  * Read from the exchange stage's "dns" exchanges.
@@ -14,6 +16,7 @@ import type { ConnectionTrack } from "../connection-track.ts";
 import { spacedEndpointText } from "../endpoint-text.ts";
 import { msText, plural } from "../ms-text.ts";
 import type { FindingKind, RuleContext, RuleFactory } from "../rule.ts";
+import { SearchWalks } from "../search-walk.ts";
 import { severityForCost } from "../severity.ts";
 
 export const DNS_FAILURE = "dns-failure";
@@ -41,10 +44,28 @@ export const dnsFailureKind: FindingKind = {
   },
 };
 
-export const dnsFailureRule: RuleFactory = (context: RuleContext) => ({
-  onExchange(exchange: Exchange, _track: ConnectionTrack | undefined): void {
-    const dns = exchange.dns;
-    if (exchange.protocol !== "dns" || dns === undefined) return;
+export const dnsFailureRule: RuleFactory = (context: RuleContext) => {
+  // NXDOMAINs wait here until they are known to be no part of a search-list walk.
+  const walks = new SearchWalks(
+    () => {},
+    (miss) => report(miss),
+  );
+  return {
+    onExchange(exchange: Exchange, _track: ConnectionTrack | undefined): void {
+      if (exchange.protocol !== "dns" || exchange.dns === undefined) return;
+      if (exchange.response?.status === NXDOMAIN) walks.add(exchange);
+      else {
+        walks.add(exchange);
+        report(exchange);
+      }
+    },
+    finish(): void {
+      walks.finish();
+    },
+  };
+
+  function report(exchange: Exchange): void {
+    const dns = exchange.dns!;
     const response = exchange.response;
     let outcome: string;
     let severity: Severity = "error";
@@ -81,5 +102,5 @@ export const dnsFailureRule: RuleFactory = (context: RuleContext) => ({
         retries: dns.retries,
       },
     });
-  },
-});
+  }
+};

@@ -13,6 +13,7 @@ import { connectToRequestIdleKind, connectToRequestIdleRule } from "./connect-to
 import { connectionNotReusedKind, connectionNotReusedRule } from "./connection-not-reused.ts";
 import { connectionRefusedKind, connectionRefusedRule } from "./connection-refused.ts";
 import { dnsFailureKind, dnsFailureRule } from "./dns-failure.ts";
+import { dnsSearchWalkKind, dnsSearchWalkRule } from "./dns-search-walk.ts";
 import { highLatencyPathKind, highLatencyPathRule } from "./high-latency-path.ts";
 import { httpServerErrorKind, httpServerErrorRule } from "./http-server-error.ts";
 import { keepAliveReuseRaceKind, keepAliveReuseRaceRule } from "./keep-alive-reuse-race.ts";
@@ -20,6 +21,7 @@ import { middleboxResetKind, middleboxResetRule } from "./middlebox-reset.ts";
 import { nagleDelayedAckKind, nagleDelayedAckRule } from "./nagle-delayed-ack.ts";
 import { networkRoundTripsKind, networkRoundTripsRule } from "./network-round-trips.ts";
 import { packetLossKind, packetLossRule } from "./packet-loss.ts";
+import { pathMtuBlackHoleKind, pathMtuBlackHoleRule } from "./path-mtu-black-hole.ts";
 import { receiveWindowLimitedKind, receiveWindowLimitedRule } from "./receive-window-limited.ts";
 import { reorderingKind, reorderingRule } from "./reordering.ts";
 import { resetUnreadDataKind, resetUnreadDataRule } from "./reset-unread-data.ts";
@@ -39,6 +41,8 @@ export const RULES: readonly RuleFactory[] = [
   // Packets and connections: the handshake, then the transfer, then the end.
   acceptQueueOverflowRule,
   synUnansweredRule,
+  // Before packet-loss: it decides which resends are a black hole's (ConnectionTrack.mtuHold).
+  pathMtuBlackHoleRule,
   packetLossRule,
   reorderingRule,
   zeroWindowRule,
@@ -64,6 +68,7 @@ export const RULES: readonly RuleFactory[] = [
   // DNS.
   slowDnsRule,
   dnsFailureRule,
+  dnsSearchWalkRule,
   // What the capture's end cut short.
   captureEndedRule,
 ];
@@ -72,6 +77,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   networkRoundTripsKind,
   highLatencyPathKind,
   packetLossKind,
+  pathMtuBlackHoleKind,
   reorderingKind,
   bandwidthBottleneckKind,
   synUnansweredKind,
@@ -93,6 +99,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   nagleDelayedAckKind,
   slowDnsKind,
   dnsFailureKind,
+  dnsSearchWalkKind,
   slowTlsHandshakeKind,
   httpServerErrorKind,
   captureEndedKind,

@@ -15,7 +15,9 @@
  * never exceeds the time it covers (both sides' recoveries, and parallel connections', count
  * once where they overlap: the occurrences carry their intervals). Lost SYNs are reported by the
  * accept-queue-overflow rule, which tells them from a full accept queue, and so are the client's
- * first data segments that a full accept queue dropped with the handshake's ACK.
+ * first data segments that a full accept queue dropped with the handshake's ACK. Resends the
+ * path-mtu-black-hole rule is judging (ConnectionTrack.mtuHold) are kept aside, and counted only
+ * if it lets them go: a black hole's resends are its own.
  */
 
 import type { PacketView } from "../../decode/types.ts";
@@ -24,7 +26,13 @@ import type { PassPacket } from "../../exchange/types.ts";
 import { ANY_RETRANSMISSION, AnalysisFlag } from "../../tcp/flags.ts";
 import { seqLe, seqLt } from "../../tcp/seq32.ts";
 import type { ConnectionSummary } from "../../tcp/types.ts";
-import type { ConnectionTrack } from "../connection-track.ts";
+import {
+  type ConnectionTrack,
+  MTU_HOLD_CLAIMED,
+  MTU_HOLD_HELD,
+  MTU_HOLD_NONE,
+  MTU_HOLD_OWNED,
+} from "../connection-track.ts";
 import { endpointText } from "../endpoint-text.ts";
 import { msText, plural, roundMs } from "../ms-text.ts";
 import type { FindingKind, RuleContext, RuleFactory } from "../rule.ts";
@@ -88,6 +96,9 @@ class LossSide {
   previousWorstMs = 0;
   previousWorstFrames: number[] = [];
   previousCoveredUntilMs = -1;
+  /** Resends held while the path-mtu-black-hole rule judges them, and their [from, to] intervals. */
+  held: LossSide | undefined = undefined;
+  heldIntervals: number[] = [];
 }
 
 /** What the last resend was counted as, so a D-SACK can take it back. */
@@ -127,9 +138,10 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     const view = packet.view;
     const len = view.payloadLenBytes;
     const side = packet.fromClient ? 0 : 1;
-    if (view.tcpSackCount > 0) {
-      const sent = track.slots[context.slot] as LossState | undefined;
-      if (sent !== undefined) undoIfDuplicate(sent.sides[1 - side]!, view, track, context);
+    const sent = track.slots[context.slot] as LossState | undefined;
+    if (sent !== undefined) {
+      settleHeld(sent, track, context);
+      if (view.tcpSackCount > 0) undoIfDuplicate(sent.sides[1 - side]!, view, track, context);
     }
     if (len <= 0 || (view.tcpFlags & TcpFlag.SYN) !== 0) return;
     let state = track.slots[context.slot] as LossState | undefined;
@@ -163,8 +175,13 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     }
     if (resent) track.resentFrame = packet.record.frame;
     if (track.dataDroppedByListener && side === 0) return;
+    if (track.mtuHold[side] === MTU_HOLD_OWNED) return;
+    const held = track.mtuHold[side] === MTU_HOLD_HELD;
+    // While held, the resend is counted in its own tally (the ring of first sends stays s's).
+    if (held && s.held === undefined) s.held = new LossSide();
+    const c = held ? s.held! : s;
     if ((flags & AnalysisFlag.SPURIOUS_RETRANSMISSION) !== 0) {
-      s.spurious++;
+      c.spurious++;
       return;
     }
     let originalMs = -1;
@@ -183,7 +200,7 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
         t - originalMs < CAPTURE_DUPLICATE_MS
       ) {
         // The same datagram captured twice (two interfaces or VLANs), not a resend.
-        s.duplicates++;
+        c.duplicates++;
         return;
       }
     }
@@ -201,36 +218,41 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     if ((flags & AnalysisFlag.FAST_RETRANSMISSION) !== 0) resendClass |= RESEND_FAST;
     else if (originalMs >= 0 && t - originalMs >= RTO_MIN_MS) resendClass |= RESEND_TIMEOUT;
     if (newest && (flags & AnalysisFlag.FAST_RETRANSMISSION) === 0) resendClass |= RESEND_TAIL;
-    count(s, resendClass, 1);
-    s.lastResendSeq = seq;
+    count(c, resendClass, 1);
+    // A held resend is not undone by a D-SACK: the black-hole rule judges it.
+    s.lastResendSeq = held ? -1 : seq;
     s.lastResendClass = resendClass;
     s.lastResendCostMs = 0;
     s.previousWorstMs = s.worstMs;
     s.previousWorstFrames = s.worstFrames;
     s.previousCoveredUntilMs = s.coveredUntilMs;
     if (originalMs < 0) return;
-    const from = Math.max(originalMs, s.coveredUntilMs);
-    s.previousSpansLength = s.spans.length;
-    s.previousSpanEndMs = s.spans.length > 0 ? s.spans[s.spans.length - 1]! : 0;
+    const from = Math.max(originalMs, c.coveredUntilMs, held ? s.coveredUntilMs : -1);
+    if (!held) {
+      s.previousSpansLength = s.spans.length;
+      s.previousSpanEndMs = s.spans.length > 0 ? s.spans[s.spans.length - 1]! : 0;
+    }
     if (t > from) {
-      s.costMs += t - from;
-      s.lastResendCostMs = t - from;
-      addSpan(s.spans, from, t);
+      c.costMs += t - from;
+      if (!held) s.lastResendCostMs = t - from;
+      addSpan(c.spans, from, t);
     }
     s.lastResendFromMs = originalMs;
     s.lastResendAtMs = t;
-    if (t > s.coveredUntilMs) s.coveredUntilMs = t;
+    if (t > c.coveredUntilMs) c.coveredUntilMs = t;
     const stallMs = t - originalMs;
-    if (stallMs >= s.worstMs) {
-      s.worstMs = stallMs;
-      s.worstFrames =
+    if (stallMs >= c.worstMs) {
+      c.worstMs = stallMs;
+      c.worstFrames =
         originalFrame > 0 ? [originalFrame, packet.record.frame] : [packet.record.frame];
     }
-    context.intervals.add(track.connection, originalMs, t, "network", PACKET_LOSS);
+    if (held) s.heldIntervals.push(originalMs, t);
+    else context.intervals.add(track.connection, originalMs, t, "network", PACKET_LOSS);
   },
   onConnection(summary: ConnectionSummary, track: ConnectionTrack | undefined): void {
     const state = track?.slots[context.slot] as LossState | undefined;
     if (state === undefined) return;
+    settleHeld(state, track!, context);
     for (let side = 0; side < 2; side++) {
       const s = state.sides[side]!;
       if (s.retransmissions === 0) continue;
@@ -262,6 +284,47 @@ export const packetLossRule: RuleFactory = (context: RuleContext) => ({
     }
   },
 });
+
+/**
+ * Follows the path-mtu-black-hole rule's word on each side's held resends: claimed, they are
+ * dropped; let go, they are counted as loss.
+ */
+function settleHeld(state: LossState, track: ConnectionTrack, context: RuleContext): void {
+  for (let side = 0; side < 2; side++) {
+    const hold = track.mtuHold[side];
+    if (hold === MTU_HOLD_HELD) continue;
+    const s = state.sides[side]!;
+    if (hold === MTU_HOLD_CLAIMED) track.mtuHold[side] = MTU_HOLD_NONE;
+    const h = s.held;
+    if (h === undefined) continue;
+    s.held = undefined;
+    const intervals = s.heldIntervals;
+    s.heldIntervals = [];
+    if (hold === MTU_HOLD_CLAIMED || hold === MTU_HOLD_OWNED) continue;
+    s.retransmissions += h.retransmissions;
+    s.fast += h.fast;
+    s.timeout += h.timeout;
+    s.tail += h.tail;
+    s.spurious += h.spurious;
+    s.duplicates += h.duplicates;
+    s.costMs += h.costMs;
+    s.spans = mergeSpans(s.spans, h.spans);
+    if (h.coveredUntilMs > s.coveredUntilMs) s.coveredUntilMs = h.coveredUntilMs;
+    if (h.worstMs >= s.worstMs && h.worstFrames.length > 0) {
+      s.worstMs = h.worstMs;
+      s.worstFrames = h.worstFrames;
+    }
+    for (let i = 0; i < intervals.length; i += 2) {
+      context.intervals.add(
+        track.connection,
+        intervals[i]!,
+        intervals[i + 1]!,
+        "network",
+        PACKET_LOSS,
+      );
+    }
+  }
+}
 
 function remember(
   s: LossSide,
@@ -383,5 +446,16 @@ function clipSpans(spans: readonly number[], track: ConnectionTrack): number[] {
     const end = Math.min(spans[i + 1]!, to);
     if (end > start) out.push(start, end);
   }
+  return out;
+}
+
+/** Two sides' disjoint, ordered spans as one. */
+function mergeSpans(a: readonly number[], b: readonly number[]): number[] {
+  const pairs: [number, number][] = [];
+  for (let i = 0; i + 1 < a.length; i += 2) pairs.push([a[i]!, a[i + 1]!]);
+  for (let i = 0; i + 1 < b.length; i += 2) pairs.push([b[i]!, b[i + 1]!]);
+  pairs.sort((x, y) => x[0] - y[0]);
+  const out: number[] = [];
+  for (const [from, to] of pairs) addSpan(out, from, to);
   return out;
 }

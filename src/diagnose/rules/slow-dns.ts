@@ -3,13 +3,15 @@
  * included: a lost query costs the resolver's retry timeout, glibc's default 5 s, resolv.conf(5)
  * "timeout"). Measured like tshark's dns.time, but from the client's first query to the answer
  * (what the application waited). Every request to a name waits for its lookup unless the answer
- * is cached. Read from the exchange stage's "dns" exchanges (one per lookup, UDP or TCP).
+ * is cached. Read from the exchange stage's "dns" exchanges (one per lookup, UDP or TCP). A slow
+ * NXDOMAIN that is part of a search-list walk (search-walk.ts) is dns-search-walk's.
  */
 import type { Exchange } from "../../exchange/types.ts";
 import type { ConnectionTrack } from "../connection-track.ts";
 import { spacedEndpointText } from "../endpoint-text.ts";
 import { msText, plural } from "../ms-text.ts";
 import type { FindingKind, RuleContext, RuleFactory } from "../rule.ts";
+import { SearchWalks } from "../search-walk.ts";
 import { severityForCost } from "../severity.ts";
 
 export const SLOW_DNS = "slow-dns";
@@ -36,11 +38,30 @@ export const slowDnsKind: FindingKind = {
   },
 };
 
-export const slowDnsRule: RuleFactory = (context: RuleContext) => ({
-  onExchange(exchange: Exchange, _track: ConnectionTrack | undefined): void {
-    const dns = exchange.dns;
-    if (exchange.protocol !== "dns" || dns === undefined || exchange.response === null) return;
-    if (dns.latencyMs < SLOW_DNS_MIN_MS) return;
+/** RFC 1035 §4.1.1 RCODE 3 "Name Error". */
+const NXDOMAIN = 3;
+
+export const slowDnsRule: RuleFactory = (context: RuleContext) => {
+  // Slow NXDOMAINs wait here until they are known to be no part of a search-list walk.
+  const walks = new SearchWalks(
+    () => {},
+    (miss) => report(miss),
+  );
+  return {
+    onExchange(exchange: Exchange, _track: ConnectionTrack | undefined): void {
+      const dns = exchange.dns;
+      if (exchange.protocol !== "dns" || dns === undefined || exchange.response === null) return;
+      walks.add(exchange);
+      if (exchange.response.status !== NXDOMAIN) report(exchange);
+    },
+    finish(): void {
+      walks.finish();
+    },
+  };
+
+  function report(exchange: Exchange): void {
+    const dns = exchange.dns!;
+    if (exchange.response === null || dns.latencyMs < SLOW_DNS_MIN_MS) return;
     context.sink.add({
       kind: SLOW_DNS,
       layer: "dns",
@@ -60,5 +81,5 @@ export const slowDnsRule: RuleFactory = (context: RuleContext) => ({
       exchange: exchange.id,
       facts: { name: exchange.request.target, type: dns.qtypeName, retries: dns.retries },
     });
-  },
-});
+  }
+};

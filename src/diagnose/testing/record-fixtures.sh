@@ -17,6 +17,23 @@
 #   bulk-download.pcap      curl downloads 32 MiB from a Node server on loopback (snaplen 128)
 #   server-greeting.pcap    a server that speaks first: its "220" greeting 300 ms after the
 #                        handshake, the client's QUIT at once after it (loopback)
+#   pmtu-recovered.pcap  client ─ router ─ server in network namespaces; the router's link to the
+#                        client has MTU 1400 and the router drops its own ICMP frag-needed (the
+#                        path-mtu-black-hole lab), but the server has net.ipv4.tcp_mtu_probing=1:
+#                        after its retransmission timeouts it lowers its MSS (RFC 4821) and the
+#                        body gets through in smaller segments; curl waits up to 20 s. Captured at
+#                        the server.
+#   pmtu-icmp-seen.pcap  the same path, the router's frag-needed let through, but the server's own
+#                        firewall drops it (INPUT): the capture at the server holds the ICMP, and
+#                        the server resends full-size segments until curl gives up after 3 s.
+#   outage-after-head.pcap the same path at MTU 1500; 250 ms after curl starts (the head is sent at
+#                        once, the body 500 ms later) the router drops everything the server sends
+#                        (iptables FORWARD DROP): an outage, not a black hole; curl gives up at 3 s.
+#   glibc-search-walk.pcap curl (glibc's resolver, A and AAAA in parallel) in a namespace whose
+#                        resolv.conf (/etc/netns/NS/resolv.conf, which `ip netns exec` mounts) has
+#                        3 search domains and ndots:5, against a Node DNS server on its loopback
+#                        that answers NXDOMAIN to suffixed names after 40 ms and the bare name at
+#                        once; then curl's GET to a Node HTTP server. Captured on that loopback.
 #
 # A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
@@ -29,6 +46,9 @@ cleanup() {
   [ -n "${server:-}" ] && kill "$server" 2>/dev/null || true
   [ -f "$tmp/nginx.pid" ] && kill "$(cat "$tmp/nginx.pid")" 2>/dev/null || true
   for n in c r s l; do ip netns del "$ns$n" 2>/dev/null || true; done
+  ip netns del "${ns}d" 2>/dev/null || true
+  rm -rf "/etc/netns/${ns}d"
+  rmdir /etc/netns 2>/dev/null || true
   rm -rf "$tmp"
 }
 trap cleanup EXIT INT TERM
@@ -217,5 +237,143 @@ while s.recv(100):
     pass' "$port"
 stop_capture
 kill "$server"; server=
+fi
+# 9. A path-MTU black hole that the sender's packetization-layer PMTUD gets through
+if [ ! -f "$out/pmtu-recovered.pcap" ]; then
+for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
+ip link add "${ns}c0" type veth peer name "${ns}r0"
+ip link add "${ns}r1" type veth peer name "${ns}s0"
+ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
+ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
+ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
+ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" mtu 1400 up
+ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
+ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
+for n in c r s; do ip -n "$ns$n" link set lo up; done
+ip -n "${ns}c" route add default via 10.77.1.1
+ip -n "${ns}s" route add default via 10.77.2.1
+ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+ip netns exec "${ns}s" sysctl -q -w net.ipv4.tcp_mtu_probing=1
+for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
+ip netns exec "${ns}r" ethtool -K "${ns}r0" tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}r" ethtool -K "${ns}r1" tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}r" iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP
+ip netns exec "${ns}s" timeout 30 node -e '
+  require("http").createServer((req, res) => {
+    res.setHeader("content-length", 6400);
+    res.flushHeaders();
+    setTimeout(() => res.end(Buffer.alloc(6400, 0x6d)), 20);
+  }).listen(8080, "10.77.2.2");' &
+server=$!
+sleep 0.7
+capture "${ns}s0" "$out/pmtu-recovered.pcap" "tcp port 8080 or icmp" "${ns}s"
+ip netns exec "${ns}c" timeout 25 curl -s --max-time 20 "http://10.77.2.2:8080/big" >/dev/null || true
+stop_capture
+kill "$server"; server=
+for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+fi
+# 10. Frag-needed that reaches the sender's interface and is dropped by its own firewall
+if [ ! -f "$out/pmtu-icmp-seen.pcap" ]; then
+for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
+ip link add "${ns}c0" type veth peer name "${ns}r0"
+ip link add "${ns}r1" type veth peer name "${ns}s0"
+ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
+ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
+ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
+ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" mtu 1400 up
+ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
+ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
+for n in c r s; do ip -n "$ns$n" link set lo up; done
+ip -n "${ns}c" route add default via 10.77.1.1
+ip -n "${ns}s" route add default via 10.77.2.1
+ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+ip netns exec "${ns}s" sysctl -q -w net.ipv4.tcp_mtu_probing=0
+for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
+ip netns exec "${ns}r" ethtool -K "${ns}r0" tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}r" ethtool -K "${ns}r1" tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}s" iptables -A INPUT -p icmp --icmp-type fragmentation-needed -j DROP
+ip netns exec "${ns}s" timeout 30 node -e '
+  require("http").createServer((req, res) => {
+    res.setHeader("content-length", 6400);
+    res.flushHeaders();
+    setTimeout(() => res.end(Buffer.alloc(6400, 0x6d)), 20);
+  }).listen(8080, "10.77.2.2");' &
+server=$!
+sleep 0.7
+capture "${ns}s0" "$out/pmtu-icmp-seen.pcap" "tcp port 8080 or icmp" "${ns}s"
+ip netns exec "${ns}c" timeout 25 curl -s --max-time 3 "http://10.77.2.2:8080/big" >/dev/null || true
+stop_capture
+kill "$server"; server=
+for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+fi
+# 11. An outage after the response head: everything from the server is dropped
+if [ ! -f "$out/outage-after-head.pcap" ]; then
+for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
+ip link add "${ns}c0" type veth peer name "${ns}r0"
+ip link add "${ns}r1" type veth peer name "${ns}s0"
+ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
+ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
+ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
+ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" up
+ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
+ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
+for n in c r s; do ip -n "$ns$n" link set lo up; done
+ip -n "${ns}c" route add default via 10.77.1.1
+ip -n "${ns}s" route add default via 10.77.2.1
+ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+ip netns exec "${ns}s" sysctl -q -w net.ipv4.tcp_mtu_probing=0
+for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
+ip netns exec "${ns}r" ethtool -K "${ns}r0" tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}r" ethtool -K "${ns}r1" tso off gso off gro off 2>/dev/null || true
+ip netns exec "${ns}s" timeout 30 node -e '
+  require("http").createServer((req, res) => {
+    res.setHeader("content-length", 6400);
+    res.flushHeaders();
+    setTimeout(() => res.end(Buffer.alloc(6400, 0x6d)), 500);
+  }).listen(8080, "10.77.2.2");' &
+server=$!
+sleep 0.7
+capture "${ns}s0" "$out/outage-after-head.pcap" "tcp port 8080 or icmp" "${ns}s"
+ip netns exec "${ns}c" timeout 25 curl -s --max-time 3 "http://10.77.2.2:8080/big" >/dev/null &
+client=$!
+sleep 0.25
+ip netns exec "${ns}r" iptables -A FORWARD -i "${ns}r1" -j DROP
+wait "$client" || true
+stop_capture
+kill "$server"; server=
+for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+fi
+# 12. A real resolver (glibc) walking a search list
+if [ ! -f "$out/glibc-search-walk.pcap" ]; then
+ip netns add "${ns}d"
+ip -n "${ns}d" link set lo mtu 1500 up
+ip netns exec "${ns}d" ethtool -K lo tso off gso off gro off 2>/dev/null || true
+mkdir -p "/etc/netns/${ns}d"
+printf 'nameserver 127.0.0.1\nsearch default.svc.cluster.local svc.cluster.local cluster.local\noptions ndots:5\n' > "/etc/netns/${ns}d/resolv.conf"
+ip netns exec "${ns}d" timeout 20 node -e '
+  const sock = require("dgram").createSocket("udp4");
+  sock.on("message", (q, from) => {
+    let at = 12; const labels = [];
+    while (q[at] !== 0) { labels.push(q.toString("latin1", at + 1, at + 1 + q[at])); at += q[at] + 1; }
+    const end = at + 5, qtype = q.readUInt16BE(at + 1), name = labels.join(".").toLowerCase();
+    const head = Buffer.from(q.subarray(0, 12)); head.writeUInt32BE(0, 8);
+    const reply = (rcode, records) => {
+      head.writeUInt16BE(0x8180 | rcode, 2); head.writeUInt16BE(records.length ? 1 : 0, 6);
+      sock.send(Buffer.concat([head, q.subarray(12, end), ...records]), from.port, from.address);
+    };
+    if (name !== "api.example.test") return setTimeout(() => reply(3, []), 40);
+    reply(0, qtype === 1 ? [Buffer.from([0xc0, 12, 0, 1, 0, 1, 0, 0, 0, 60, 0, 4, 127, 0, 0, 1])] : []);
+  }).bind(53, "127.0.0.1");
+  require("http").createServer((req, res) => res.end("found\n")).listen(8080, "127.0.0.1");' &
+server=$!
+sleep 0.7
+capture lo "$out/glibc-search-walk.pcap" "udp port 53 or tcp port 8080" "${ns}d"
+ip netns exec "${ns}d" timeout 10 curl -s "http://api.example.test:8080/" >/dev/null || true
+stop_capture
+kill "$server"; server=
+ip netns del "${ns}d"; rm -rf "/etc/netns/${ns}d"; rmdir /etc/netns 2>/dev/null || true
 fi
 ls -l "$out"

@@ -133,6 +133,29 @@ describe("diagnose on the shared corpus", () => {
     assert.deepEqual(f.evidence.frames, [1, 15, 29, 43, 57, 73]);
   });
 
+  it("google-cert-repeat.pcap: handshakes that end with the client's alert are complete, and the idle after them is the client's", async (t) => {
+    if (!requireCorpus(t)) return;
+    const a = await analyzeCapture(corpusPath("google-cert-repeat.pcap"), { all: true });
+    assert.equal(a.summary.failures, 0);
+    assert.doesNotMatch(a.summary.headline, /failed/);
+    assert.equal(a.exchanges.length, 8);
+    assert.ok(a.exchanges.every((x) => x.outcome === "complete" && x.response === null));
+    // Connection 0 (tshark): ClientHello frame 4 at 7.070 ms; the server's last flight (New
+    // Session Ticket, CCS, Finished) frame 9 at 25.797 ms; the client's encrypted alert frame 11
+    // at 659.283 ms. The handshake ends the exchange at the alert; the 633 ms after the server's
+    // Finished are the client's; two TLS 1.2 round trips of 6.562 ms are the network's.
+    const first = a.exchanges.find((x) => x.connection === 0)!;
+    const tls = first.phases.find((p) => p.name === "tls")!;
+    assert.deepEqual(tls.frames, [4, 11]);
+    near(tls.durationMs, 659.283 - 7.07, 0.001);
+    near(tls.charges["client-app"]!, 659.283 - 25.797, 0.001);
+    near(tls.charges.network!, 2 * 6.562, 0.001);
+    assert.equal(tls.layer, "client-app");
+    // Across the eight: the client holds the idle seconds, the server a few ms per handshake.
+    assert.ok(a.summary.byLayer["client-app"] > 5000, JSON.stringify(a.summary.byLayer));
+    assert.ok(a.summary.byLayer["server-app"] < 8 * 10, JSON.stringify(a.summary.byLayer));
+  });
+
   it("dns-failure: a lookup never answered despite four retries (nowebaccess1.pcapng)", async (t) => {
     if (!requireCorpus(t)) return;
     const a = await analyzeCapture(corpusPath("nowebaccess1.pcapng"));
@@ -210,6 +233,27 @@ describe("diagnose on its own captures", () => {
       assert.equal(a.summary.failures, 0);
       assert.match(a.summary.headline, /^No problem found: \d+ requests, all healthy$/);
     }
+  });
+
+  it("a TLS 1.3 keep-alive session (curl, 4 requests on one connection) is healthy; its close_notify is no request", async () => {
+    const a = await analyzeCapture(`${own}healthy-tls13-curl.pcap`, { all: true });
+    // curl closes first (close_notify frame 19, FIN 20); the server's close_notify (frame 21)
+    // reaches a closed socket and the client's kernel resets (frame 22).
+    assert.deepEqual(
+      a.exchanges.map((x) => [x.request.firstFrame, x.outcome]),
+      [
+        [9, "complete"],
+        [13, "complete"],
+        [15, "complete"],
+        [17, "complete"],
+      ],
+    );
+    assert.equal(a.summary.failures, 0);
+    assert.match(a.summary.headline, /^No problem found: 4 requests, all healthy$/);
+    assert.deepEqual(
+      a.findings.map((f) => [f.kind, f.layer, f.severity, f.costMs, f.evidence.frames]),
+      [["tls-shutdown-reset", "client-os", "info", 0, [20, 21, 22]]],
+    );
   });
 
   it("examples/loopback-http.pcap: only its refused connection and its slow /slow request", async () => {

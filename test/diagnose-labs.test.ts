@@ -55,10 +55,15 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "slow-tls-handshake": { frames: [4, 6, 17, 21, 34, 36], count: 3 },
   // First and last SYN.
   "syn-unanswered": { frames: [1, 4], count: 1 },
+  // Each connection's server FIN, the client's close_notify after it, the server's RST.
+  "tls-shutdown-reset": { frames: [12, 13, 14, 25, 27, 28, 39, 41, 42], count: 3 },
   // The zero window and the window update that reopened it.
   "zero-window-client": { frames: [544, 548], count: 1 },
   "zero-window-server": { frames: [148, 152], count: 1 },
 };
+
+/** Labs whose cause is no fault: their first finding is information. */
+const INFO_LABS: ReadonlySet<string> = new Set(["tls-shutdown-reset"]);
 
 /**
  * The capture cannot show the client's connect timeout (3.5 s): it ends at the last SYN retry,
@@ -88,7 +93,8 @@ describe("diagnose on the lab captures", () => {
       assert.ok(Math.abs(first.costMs - truth) <= slack, `${first.costMs} ms vs ${truth} ms (10%)`);
       assert.deepEqual(first.evidence.frames, EVIDENCE[lab.name]!.frames);
       assert.equal(first.count, EVIDENCE[lab.name]!.count);
-      assert.notEqual(first.severity, "info");
+      if (INFO_LABS.has(lab.name)) assert.equal(first.severity, "info");
+      else assert.notEqual(first.severity, "info");
       assert.ok(first.title.length > 0 && first.explanation.length > 0 && first.advice.length > 0);
     });
   }
@@ -131,6 +137,25 @@ describe("diagnose on the lab captures", () => {
     // The exchange stage already charges SYN-retry waits to the server OS: 4 × ~3.07 s.
     const accept = await analyzeCapture(`${dir}accept-queue-overflow.pcap`, { all: true });
     assert.ok(Math.abs(accept.summary.byLayer["server-os"] - 12298.5) < 5);
+  });
+
+  it("tls-shutdown-reset: the client's close_notify after the server's FIN is no exchange, no failure, no race", async () => {
+    const a = await analyzeCapture(`${dir}tls-shutdown-reset.pcap`, { all: true });
+    // One exchange per connection: the request and its response, complete.
+    assert.deepEqual(
+      a.exchanges.map((x) => [x.connection, x.outcome, x.request.firstFrame]),
+      [
+        [0, "complete", 8],
+        [1, "complete", 22],
+        [2, "complete", 36],
+      ],
+    );
+    assert.equal(a.summary.failures, 0);
+    assert.deepEqual(
+      a.findings.map((f) => [f.kind, f.layer, f.severity, f.costMs]),
+      [["tls-shutdown-reset", "server-os", "info", 0]],
+    );
+    assert.equal(a.summary.headline, "No problem found: 3 requests, all healthy");
   });
 
   it("headlines say how many requests were slow or failed and which layer", async () => {

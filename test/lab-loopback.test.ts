@@ -52,6 +52,13 @@ describe("loopback labs", { concurrency: 1 }, () => {
     assert.equal(result.facts.secondRequest, "ECONNRESET");
   });
 
+  it("tls-shutdown-reset: three responses whole, then the client's close_notify draws RST", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("tls-shutdown-reset");
+    assert.equal(result.facts.clientErrors, "none");
+    assert.equal(result.facts.responses, "HTTP/1.1 200 OK,HTTP/1.1 200 OK,HTTP/1.1 200 OK");
+  });
+
   it("slow-tls-handshake: three handshakes, each 300 ms in the SNI callback", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("slow-tls-handshake");

@@ -141,6 +141,9 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   private serverEndReason: StreamEndReason | undefined = undefined;
   private serverEndFrame = 0;
   private serverEndMs = 0;
+  private clientEndReason: StreamEndReason | undefined = undefined;
+  private clientEndFrame = 0;
+  private clientEndMs = 0;
 
   // ── pairing ──
   private exchangeIndex = 0;
@@ -404,6 +407,10 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       this.serverEndReason = reason;
       this.serverEndFrame = frame;
       this.serverEndMs = timeMs;
+    } else {
+      this.clientEndReason = reason;
+      this.clientEndFrame = frame;
+      this.clientEndMs = timeMs;
     }
     this.endedDirs++;
     this.dispatcher?.onEnd(dir, reason, offset, frame, timeMs);
@@ -582,6 +589,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   }
 
   private emitTurns(request: TurnMessage | null, response: TurnMessage | null): void {
+    if (this.isShutdown(request, response)) return;
     const byTurns = this.turns !== undefined;
     const protocol = byTurns ? this.turnProtocol : ((request ?? response)?.protocol ?? "generic");
     let outcome: ExchangeOutcome = "complete";
@@ -614,9 +622,56 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     });
   }
 
-  /** The session comes when the connection ended: a handshake with no data still is an exchange. */
+  /**
+   * A TLS 1.3 connection's end, not an exchange: each turn present is one record no longer than
+   * an encrypted alert (a close_notify, RFC 8446 §6.1: 2 bytes of alert, its content type and the
+   * AEAD tag) and its sender's last data (its stream ended by FIN or RST after it, not by the
+   * capture's end). Up to TLS 1.2 alerts are records of their own type, never turns.
+   */
+  private isShutdown(request: TurnMessage | null, response: TurnMessage | null): boolean {
+    if (request === null && response === null) return false;
+    if (request !== null && request.protocol !== "tls") return false;
+    if (response !== null && response.protocol !== "tls") return false;
+    const ended = (reason: StreamEndReason | undefined) => reason === "fin" || reason === "rst";
+    return (
+      (request === null || (isAlertSizedTurn(request) && ended(this.clientEndReason))) &&
+      (response === null || (isAlertSizedTurn(response) && ended(this.serverEndReason)))
+    );
+  }
+
+  /**
+   * The session comes when the connection ended: a handshake with no data still is an exchange.
+   * When the handshake completed and the client then closed first (its alert or FIN before the
+   * server's end), the client asked for nothing: the exchange is complete and ends at the
+   * client's close, and the time after the server's last flight is the client's.
+   */
   private onTlsSession(s: TlsSessionMessage): void {
     if (this.exchangeIndex > 0 || !s.clientHelloSeen || this.pendingTurn !== undefined) return;
+    const closed = this.clientClose(s);
+    if (closed !== null) {
+      this.build({
+        protocol: "tls",
+        method: "",
+        target: s.serverName,
+        host: s.serverName,
+        request: {
+          bytes: 0,
+          firstFrame: s.clientHelloFrame,
+          firstMs: s.clientHelloTimeMs,
+          lastFrame: s.clientHelloFrame,
+          lastMs: s.clientHelloTimeMs,
+        },
+        response: null,
+        status: 0,
+        outcome: "complete",
+        endMs: closed.timeMs,
+        endFrame: closed.frame,
+        responseEndOffset: -1,
+        interimResponses: 0,
+        handshakeOnly: true,
+      });
+      return;
+    }
     this.build({
       protocol: "tls",
       method: "",
@@ -638,6 +693,32 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       interimResponses: 0,
       handshakeOnly: true,
     });
+  }
+
+  /**
+   * The client's close of a completed handshake, when it came first: its first alert or its FIN,
+   * whichever was earlier, before the server ended its side or reset; null otherwise.
+   */
+  private clientClose(s: TlsSessionMessage): { frame: number; timeMs: number } | null {
+    if (!s.handshakeComplete) return null;
+    let frame = 0;
+    let timeMs = Number.POSITIVE_INFINITY;
+    for (const alert of s.alerts) {
+      if (alert.dir === 0 && alert.timeMs < timeMs) {
+        frame = alert.frame;
+        timeMs = alert.timeMs;
+      }
+    }
+    if (this.clientEndReason === "fin" && this.clientEndMs < timeMs) {
+      frame = this.clientEndFrame;
+      timeMs = this.clientEndMs;
+    }
+    if (frame === 0) return null;
+    if (this.serverEndReason !== undefined && this.serverEndReason !== "close") {
+      if (this.serverEndMs < timeMs) return null;
+    }
+    if (this.rstFrame > 0 && this.rstMs < timeMs) return null;
+    return { frame, timeMs };
   }
 
   private tlsSession(): TlsSessionMessage | undefined {
@@ -743,6 +824,9 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
 
     const ctx = this.chargeContext(session);
     if (req !== null && res !== null) ctx.waitRttMs = this.requestAckRttMs(req, res, ctx.rttMs);
+    if (session !== undefined && session.clientHelloFrame > 0) {
+      ctx.tlsClientMs = tlsClientMs(session, a.handshakeOnly ? a.endMs : reqFirstMs, ctx);
+    }
     const response: ExchangeResponse | null =
       res === null
         ? null
@@ -797,6 +881,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       synRetryWaitMs,
       synAnswered: this.synAckSeen,
       tlsRoundTrips: session?.handshakeRoundTrips ?? 0,
+      tlsClientMs: 0,
     };
   }
 
@@ -925,6 +1010,29 @@ function hasHeadEnd(b: Uint8Array): boolean {
     if (b[i] === 0x0a && b[i - 1] === 0x0d && b[i - 2] === 0x0a && b[i - 3] === 0x0d) return true;
   }
   return false;
+}
+
+/**
+ * The longest TLS record that is only an encrypted alert: 2 bytes of alert, the inner content type
+ * and a 16-byte AEAD tag (RFC 8446 §5.2), after the 5-byte header.
+ */
+const ENCRYPTED_ALERT_RECORD_BYTES = 5 + 2 + 1 + 16;
+
+function isAlertSizedTurn(t: TurnMessage): boolean {
+  return t.units === 1 && t.gapBytes === 0 && t.bytes <= ENCRYPTED_ALERT_RECORD_BYTES;
+}
+
+/**
+ * The end of the tls phase (which ends at `endMs`) that the server spent waiting for the client:
+ * from the last byte of its last handshake flight on. At a client-side or loopback capture that
+ * gap is the client's alone; elsewhere it holds the round trip to the client and back, which
+ * stays the network's.
+ */
+function tlsClientMs(s: TlsSessionMessage, endMs: number, ctx: ChargeContext): number {
+  if (s.serverHandshakeEndFrame < 0 || s.serverHandshakeEndTimeMs >= endMs) return 0;
+  const gapMs = endMs - s.serverHandshakeEndTimeMs;
+  const atClient = ctx.vantage === "client-side" || ctx.vantage === "loopback";
+  return Math.max(0, atClient ? gapMs : gapMs - ctx.rttMs);
 }
 
 function httpSide(m: HttpMessage): Side {

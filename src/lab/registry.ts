@@ -15,6 +15,7 @@ import { serverThinkTime } from "./labs/server-think-time.ts";
 import { slowDns } from "./labs/slow-dns.ts";
 import { slowTlsHandshake } from "./labs/slow-tls-handshake.ts";
 import { synUnanswered } from "./labs/syn-unanswered.ts";
+import { tlsShutdownReset } from "./labs/tls-shutdown-reset.ts";
 import { zeroWindowClient } from "./labs/zero-window-client.ts";
 import { zeroWindowServer } from "./labs/zero-window-server.ts";
 import type { Lab } from "./types.ts";
@@ -35,6 +36,7 @@ export const LABS: readonly Lab[] = [
   slowDns,
   slowTlsHandshake,
   receiveWindowLimited,
+  tlsShutdownReset,
 ];
 
 export function findLab(name: string): Lab | undefined {

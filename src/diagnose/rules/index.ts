@@ -28,6 +28,7 @@ import { slowRequestBodyKind, slowRequestBodyRule } from "./slow-request-body.ts
 import { slowResponseBodyKind, slowResponseBodyRule } from "./slow-response-body.ts";
 import { slowTlsHandshakeKind, slowTlsHandshakeRule } from "./slow-tls-handshake.ts";
 import { synUnansweredKind, synUnansweredRule } from "./syn-unanswered.ts";
+import { tlsShutdownResetKind, tlsShutdownResetRule } from "./tls-shutdown-reset.ts";
 import { zeroWindowKind, zeroWindowRule } from "./zero-window.ts";
 
 export const RULES: readonly RuleFactory[] = [
@@ -45,6 +46,7 @@ export const RULES: readonly RuleFactory[] = [
   bandwidthBottleneckRule,
   connectionRefusedRule,
   middleboxResetRule,
+  tlsShutdownResetRule,
   keepAliveReuseRaceRule,
   resetUnreadDataRule,
   abortiveResetRule,
@@ -76,6 +78,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   abortiveResetKind,
   middleboxResetKind,
   keepAliveReuseRaceKind,
+  tlsShutdownResetKind,
   serverThinkTimeKind,
   slowResponseBodyKind,
   slowRequestBodyKind,

@@ -10,6 +10,8 @@
 #                        tcp-reset, TTL 64): the capture is taken in the client's namespace.
 #   slow-bodies.pcap     a Node client uploads a body in 3 writes 150 ms apart; the Node server
 #                        answers in 3 writes 150 ms apart (loopback)
+#   healthy-tls13-curl.pcap  curl -k --http1.1 with 4 URLs: 4 keep-alive GETs over one TLS 1.3
+#                        connection to a Node https server (loopback); curl closes with close_notify
 #
 # A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
@@ -132,6 +134,24 @@ timeout 10 node -e '
     method: "POST", path: "/upload", headers: { "content-length": "3000" } }, (res) => res.resume());
   req.setNoDelay(true);
   (async () => { for (let i = 0; i < 3; i++) { req.write("u".repeat(1000)); await pause(150); } req.end(); })();' "$port"
+stop_capture
+kill "$server"; server=
+fi
+# 5. A healthy TLS 1.3 keep-alive session: curl, 4 requests on one connection
+if [ ! -f "$out/healthy-tls13-curl.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/key.pem" \
+  -out "$tmp/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
+timeout 20 node -e '
+  const fs = require("fs");
+  require("https").createServer({ key: fs.readFileSync(process.argv[2]), cert: fs.readFileSync(process.argv[3]) },
+    (req, res) => res.end("fine\n")).listen(Number(process.argv[1]), "127.0.0.1");' \
+  "$port" "$tmp/key.pem" "$tmp/cert.pem" &
+server=$!
+sleep 0.7
+capture lo "$out/healthy-tls13-curl.pcap" "tcp port $port"
+u="https://127.0.0.1:$port"
+timeout 10 curl -s -k --http1.1 --tlsv1.3 "$u/a" "$u/b" "$u/c" "$u/d" >/dev/null
 stop_capture
 kill "$server"; server=
 fi

@@ -64,6 +64,12 @@ export interface TlsSessionMessage {
   /** The server's Finished (up to 1.2; hidden among encrypted records in 1.3). */
   serverFinishedFrame: number;
   serverFinishedTimeMs: number;
+  /**
+   * Last byte of the server's last handshake-phase record (its last flight: Finished up to 1.2,
+   * the encrypted flight in 1.3): from there the server waits for the client. -1 when not seen.
+   */
+  serverHandshakeEndFrame: number;
+  serverHandshakeEndTimeMs: number;
   /** First application-data record per direction. */
   clientFirstAppDataFrame: number;
   clientFirstAppDataTimeMs: number;
@@ -115,6 +121,8 @@ export function newTlsSession(): TlsSessionMessage {
     clientFinishedTimeMs: 0,
     serverFinishedFrame: -1,
     serverFinishedTimeMs: 0,
+    serverHandshakeEndFrame: -1,
+    serverHandshakeEndTimeMs: 0,
     clientFirstAppDataFrame: -1,
     clientFirstAppDataTimeMs: 0,
     serverFirstAppDataFrame: -1,

@@ -256,6 +256,18 @@ describe("diagnose on its own captures", () => {
     );
   });
 
+  it("a line protocol with an instant server: 10 generic exchanges, no server think time", async () => {
+    const a = await analyzeCapture(`${own}line-protocol-instant.pcap`, { all: true });
+    assert.equal(a.exchanges.length, 10);
+    assert.ok(a.exchanges.every((x) => x.protocol === "generic" && x.outcome === "complete"));
+    // The slowest answer (frame 24 -> 25) took 1.02 ms: under SERVER_THINK_MIN_MS (10 ms).
+    const waits = a.exchanges.map((x) => x.phases.find((p) => p.name === "wait")!.durationMs);
+    assert.ok(Math.max(...waits) < 2, `${waits}`);
+    assert.ok(!a.findings.some((f) => f.kind === "server-think-time"));
+    assert.equal(a.summary.failures, 0);
+    assert.equal(a.summary.headline, "No problem found: 10 requests, all healthy");
+  });
+
   it("examples/loopback-http.pcap: only its refused connection and its slow /slow request", async () => {
     const a = await analyzeCapture(`${examples}loopback-http.pcap`);
     assert.deepEqual(

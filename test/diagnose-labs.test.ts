@@ -55,6 +55,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "slow-tls-handshake": { frames: [4, 6, 17, 21, 34, 36], count: 3 },
   // First and last SYN.
   "syn-unanswered": { frames: [1, 4], count: 1 },
+  // The five slowest turns' command and answer: 90.2, 85.0, 84.5, 84.4, 84.1 ms.
+  "line-protocol-think-time": { frames: [4, 6, 8, 10, 11, 13, 17, 19, 26, 28], count: 10 },
   // Each connection's server FIN, the client's close_notify after it, the server's RST.
   "tls-shutdown-reset": { frames: [12, 13, 14, 25, 27, 28, 39, 41, 42], count: 3 },
   // The zero window and the window update that reopened it.
@@ -156,6 +158,30 @@ describe("diagnose on the lab captures", () => {
       [["tls-shutdown-reset", "server-os", "info", 0]],
     );
     assert.equal(a.summary.headline, "No problem found: 3 requests, all healthy");
+  });
+
+  it("line-protocol-think-time: each of the 10 turns of an unknown protocol is a generic exchange, its wait the server app's", async () => {
+    const a = await analyzeCapture(`${dir}line-protocol-think-time.pcap`, { all: true });
+    const byRequest = [...a.exchanges].sort((x, y) => x.startMs - y.startMs);
+    assert.deepEqual(
+      byRequest.map((x) => [x.protocol, x.outcome, x.request.firstFrame, x.response?.firstFrame]),
+      [4, 8, 11, 14, 17, 20, 23, 26, 29, 32].map((f, i) => [
+        "generic",
+        "complete",
+        f,
+        [6, 10, 13, 16, 19, 22, 25, 28, 31, 34][i],
+      ]),
+    );
+    for (const x of a.exchanges) {
+      const wait = x.phases.find((p) => p.name === "wait")!;
+      assert.ok(wait.durationMs >= 79 && wait.durationMs < 100, `${wait.durationMs}`);
+      assert.equal(wait.layer, "server-app");
+    }
+    assert.equal(a.summary.failures, 0);
+    assert.match(
+      a.summary.headline,
+      /^10 of 10 requests were slow; 100% of the excess was the server app/,
+    );
   });
 
   it("headlines say how many requests were slow or failed and which layer", async () => {

@@ -214,6 +214,24 @@ describe("lab fixtures", () => {
     assert.equal(resets(p).length, 0);
   });
 
+  it("line-protocol-think-time: ten GET lines, each answered by a VALUE line ~80 ms later", async () => {
+    const p = await fixture("line-protocol-think-time");
+    const port = serverPort(p);
+    const commands = withPayload(toPort(p, port));
+    const answers = withPayload(fromPort(p, port));
+    assert.deepEqual(frames(commands), [4, 8, 11, 14, 17, 20, 23, 26, 29, 32]);
+    assert.deepEqual(frames(answers), [6, 10, 13, 16, 19, 22, 25, 28, 31, 34]);
+    assert.deepEqual(
+      commands.map((c) => payloadText(c)),
+      Array.from({ length: 10 }, (_, i) => `GET key-${i}\r\n`),
+    );
+    answers.forEach((answer, i) => {
+      assert.match(payloadText(answer), /^VALUE key-\d \d+\r\n$/);
+      const gap = answer.timeMs - commands[i]!.timeMs;
+      assert.ok(gap >= 79 && gap < 100, `${gap}`);
+    });
+  });
+
   it("tls-shutdown-reset: each server FIN, then the client's 24-byte close_notify, then the server's RST", async () => {
     const p = await fixture("tls-shutdown-reset");
     const port = serverPort(p);

@@ -52,6 +52,13 @@ describe("loopback labs", { concurrency: 1 }, () => {
     assert.equal(result.facts.secondRequest, "ECONNRESET");
   });
 
+  it("line-protocol-think-time: ten turns of an unknown protocol, each answered 80 ms late", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("line-protocol-think-time");
+    assert.equal(result.facts.answers, 10);
+    assert.equal(result.expected.costMs, 800);
+  });
+
   it("tls-shutdown-reset: three responses whole, then the client's close_notify draws RST", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("tls-shutdown-reset");

@@ -7,6 +7,7 @@ import { acceptQueueOverflow } from "./labs/accept-queue-overflow.ts";
 import { bandwidthBottleneck } from "./labs/bandwidth-bottleneck.ts";
 import { connectionRefused } from "./labs/connection-refused.ts";
 import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
+import { lineProtocolThinkTime } from "./labs/line-protocol-think-time.ts";
 import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
 import { packetLoss } from "./labs/packet-loss.ts";
 import { receiveWindowLimited } from "./labs/receive-window-limited.ts";
@@ -37,6 +38,7 @@ export const LABS: readonly Lab[] = [
   slowTlsHandshake,
   receiveWindowLimited,
   tlsShutdownReset,
+  lineProtocolThinkTime,
 ];
 
 export function findLab(name: string): Lab | undefined {

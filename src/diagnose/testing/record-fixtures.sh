@@ -12,6 +12,8 @@
 #                        answers in 3 writes 150 ms apart (loopback)
 #   healthy-tls13-curl.pcap  curl -k --http1.1 with 4 URLs: 4 keep-alive GETs over one TLS 1.3
 #                        connection to a Node https server (loopback); curl closes with close_notify
+#   line-protocol-instant.pcap  a line protocol on a free port ("GET key-N\r\n" -> "VALUE ...\r\n"),
+#                        10 turns on one connection, a Node server that answers at once (loopback)
 #
 # A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
@@ -152,6 +154,36 @@ sleep 0.7
 capture lo "$out/healthy-tls13-curl.pcap" "tcp port $port"
 u="https://127.0.0.1:$port"
 timeout 10 curl -s -k --http1.1 --tlsv1.3 "$u/a" "$u/b" "$u/c" "$u/d" >/dev/null
+stop_capture
+kill "$server"; server=
+fi
+# 6. A line protocol whose server answers at once: 10 turns on one connection
+if [ ! -f "$out/line-protocol-instant.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 node -e '
+  require("net").createServer((socket) => {
+    socket.setNoDelay(true);
+    let pending = "";
+    socket.on("data", (chunk) => {
+      pending += chunk.toString("latin1");
+      for (let end = pending.indexOf("\r\n"); end >= 0; end = pending.indexOf("\r\n")) {
+        const key = pending.slice(4, end);
+        pending = pending.slice(end + 2);
+        socket.write(`VALUE ${key} ${key.length * 7}\r\n`);
+      }
+    });
+    socket.on("error", () => {});
+  }).listen(Number(process.argv[1]), "127.0.0.1");' "$port" &
+server=$!
+sleep 0.5
+capture lo "$out/line-protocol-instant.pcap" "tcp port $port"
+timeout 10 node -e '
+  const socket = require("net").connect(Number(process.argv[1]), "127.0.0.1");
+  socket.setNoDelay(true);
+  let turn = 0;
+  const next = () => (turn < 10 ? socket.write(`GET key-${turn++}\r\n`) : socket.end());
+  socket.on("connect", next);
+  socket.on("data", next);' "$port"
 stop_capture
 kill "$server"; server=
 fi

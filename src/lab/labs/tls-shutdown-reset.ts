@@ -17,7 +17,7 @@ import { selfSignedCertificate } from "./slow-tls-handshake.ts";
 const CONNECTIONS = 3;
 const SERVER_NAME = "tls-shutdown.lab.test";
 /** The client answers the server's close_notify this long after it, as a path's flight time would. */
-const CLIENT_CLOSE_DELAY_MS = 20;
+const CLIENT_CLOSE_DELAY_MS = 50;
 /** TLS record content types (RFC 8446 §5.1). */
 const TLS_ALERT = 21;
 const TLS_APPLICATION_DATA = 23;

@@ -124,6 +124,9 @@ then wait for the client's close_notify or FIN) before closing.`,
         });
       });
       const port = await listenOnFreePort(server, { host: String(params.host) });
+      // One request before the capture starts: the first handshake and response of a fresh
+      // process are slower (code not yet compiled), which would read as server think time.
+      await closingRequest(String(params.host), port, cert, "/warm-up");
       io.emit("ready", { port, certPem: cert });
       return forever();
     },
@@ -132,44 +135,61 @@ then wait for the client's close_notify or FIN) before closing.`,
       const answers: string[] = [];
       const errors: string[] = [];
       for (let i = 0; i < CONNECTIONS; i++) {
-        await new Promise<void>((resolve) => {
-          // Half-open: the client reads the server's close_notify ("end") and answers it with its
-          // own close_notify and FIN CLIENT_CLOSE_DELAY_MS later. On a real path that answer
-          // reaches the server a round trip after its close_notify, long after its FIN; on
-          // loopback there is no flight time, so the client waits as the path would. (Node's http
-          // client ends a "Connection: close" socket itself once the response is complete, which
-          // races the server's close: the capture would show either ending.)
-          // tls.connect passes allowHalfOpen on to its socket; @types/node does not declare it.
-          const options: tls.ConnectionOptions & { allowHalfOpen: boolean } = {
-            host: String(params.host),
-            port: Number(params.port),
-            servername: SERVER_NAME,
-            ca: String(params.certPem),
-            allowHalfOpen: true,
-          };
-          const socket = tls.connect(options);
-          let response = "";
-          socket.setEncoding("latin1");
-          socket.setTimeout(5000, () => socket.destroy(new Error("timeout")));
-          socket.once("secureConnect", () =>
-            socket.write(
-              `GET /bye/${i} HTTP/1.1\r\nHost: ${SERVER_NAME}\r\nConnection: close\r\n\r\n`,
-            ),
-          );
-          socket.on("data", (chunk: string) => {
-            response += chunk;
-          });
-          socket.once("end", () => setTimeout(() => socket.end(), CLIENT_CLOSE_DELAY_MS));
-          socket.once("close", () => {
-            answers.push(response.slice(0, response.indexOf("\r\n")) || "nothing");
-            resolve();
-          });
-          socket.on("error", (error: NodeJS.ErrnoException) => {
-            errors.push(error.code ?? error.message);
-          });
-        });
+        const outcome = await closingRequest(
+          String(params.host),
+          Number(params.port),
+          String(params.certPem),
+          `/bye/${i}`,
+        );
+        answers.push(outcome.statusLine);
+        if (outcome.error !== "") errors.push(outcome.error);
       }
       return { statuses: answers.join(","), errors: errors.join(",") };
     },
   },
 };
+
+/**
+ * One HTTPS request on a new connection marked "Connection: close", ended the way most clients
+ * end it. Half-open: the client reads the server's close_notify ("end") and answers it with its
+ * own close_notify and FIN CLIENT_CLOSE_DELAY_MS later. On a real path that answer reaches the
+ * server a round trip after its close_notify, long after its FIN; on loopback there is no flight
+ * time, so the client waits as the path would. (Node's http client ends a "Connection: close"
+ * socket itself once the response is complete, which races the server's close: the capture would
+ * show either ending.)
+ */
+function closingRequest(
+  host: string,
+  port: number,
+  ca: string,
+  path: string,
+): Promise<{ statusLine: string; error: string }> {
+  return new Promise((resolve) => {
+    // tls.connect passes allowHalfOpen on to its socket; @types/node does not declare it.
+    const options: tls.ConnectionOptions & { allowHalfOpen: boolean } = {
+      host,
+      port,
+      servername: SERVER_NAME,
+      ca,
+      allowHalfOpen: true,
+    };
+    const socket = tls.connect(options);
+    let response = "";
+    let error = "";
+    socket.setEncoding("latin1");
+    socket.setTimeout(5000, () => socket.destroy(new Error("timeout")));
+    socket.once("secureConnect", () =>
+      socket.write(`GET ${path} HTTP/1.1\r\nHost: ${SERVER_NAME}\r\nConnection: close\r\n\r\n`),
+    );
+    socket.on("data", (chunk: string) => {
+      response += chunk;
+    });
+    socket.once("end", () => setTimeout(() => socket.end(), CLIENT_CLOSE_DELAY_MS));
+    socket.once("close", () => {
+      resolve({ statusLine: response.slice(0, response.indexOf("\r\n")) || "nothing", error });
+    });
+    socket.on("error", (e: NodeJS.ErrnoException) => {
+      error = e.code ?? e.message;
+    });
+  });
+}

@@ -172,6 +172,11 @@ describe("diagnose on the lab captures", () => {
         [6, 10, 13, 16, 19, 22, 25, 28, 31, 34][i],
       ]),
     );
+    // Each named by its command line.
+    assert.deepEqual(
+      byRequest.map((x) => `${x.request.method} ${x.request.target}`),
+      Array.from({ length: 10 }, (_, i) => `GET key-${i}`),
+    );
     for (const x of a.exchanges) {
       const wait = x.phases.find((p) => p.name === "wait")!;
       assert.ok(wait.durationMs >= 79 && wait.durationMs < 100, `${wait.durationMs}`);

@@ -345,6 +345,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const turns = this.turns;
     if (turns === undefined) {
       this.dispatcher?.onData(dir, bytes, offset, frame, timeMs);
+      if (this.dispatcher?.protocol === "generic") this.genericTurnStart(dir, bytes);
       return;
     }
     // The tracker reports the finished turn first; the new turn's start line is read after.
@@ -369,9 +370,29 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const dispatcher = this.dispatcher;
     if (this.turns === undefined && dispatcher !== undefined) {
       dispatcher.onDataRange(dir, bytes, start, end, offset, frame, timeMs);
+      if (dispatcher.protocol === "generic" && dir !== this.turnDir) {
+        this.genericTurnStart(dir, bytes.subarray(start, end));
+      }
       return;
     }
     this.onData(dir, bytes.subarray(start, end), offset, frame, timeMs);
+  }
+
+  /**
+   * A generic (unknown protocol) turn's first bytes: a client turn that starts with a text
+   * command line ("GET key", "SET k v", "EHLO host") names its exchange by it.
+   */
+  private genericTurnStart(dir: StreamDir, bytes: Uint8Array): void {
+    if (dir === this.turnDir) return;
+    this.turnDir = dir;
+    if (dir !== 0) return;
+    const line = this.currentRequestLine;
+    readStartLine(bytes, line);
+    line.status = 0;
+    if (!isPrintable(line.target)) {
+      line.method = "";
+      line.target = "";
+    }
   }
 
   onGap(dir: StreamDir, offset: number, len: number, frame: number, timeMs: number): void {
@@ -604,7 +625,8 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       outcome = "gap";
     }
     const tls = protocol === "tls" ? this.tlsSession() : undefined;
-    const line = byTurns && request !== null ? this.pendingRequestLine : undefined;
+    const line =
+      (byTurns || protocol === "generic") && request !== null ? this.pendingRequestLine : undefined;
     this.build({
       protocol,
       method: line?.method ?? "",
@@ -1002,6 +1024,15 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     this.dispatcher = undefined;
     this.turns = undefined;
   }
+}
+
+/** Printable ASCII only (a command's argument, not binary bytes of a protocol's frame). */
+function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
 }
 
 /** The bytes hold an empty line: an HTTP/1 head ends inside them (RFC 9112 §2.1). */

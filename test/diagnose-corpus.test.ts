@@ -86,6 +86,27 @@ describe("diagnose on the shared corpus", () => {
     assert.equal(a.vantage.kind, "client-side");
   });
 
+  it("connect-to-request-idle: client-certificate.pcap's client takes 5 s to answer the CertificateRequest", async (t) => {
+    if (!requireCorpus(t)) return;
+    const a = await analyzeCapture(corpusPath("client-certificate.pcap"));
+    const f = a.findings[0]!;
+    assert.deepEqual(
+      [f.kind, f.layer, f.severity, f.count],
+      ["connect-to-request-idle", "client-app", "warning", 1],
+    );
+    // The server's flight with its CertificateRequest ends with frame 11 (65.713 ms); the
+    // client's Certificate flight begins with frame 13 (5041.252 ms): a client-side capture, so
+    // all of that gap is the client's; then 0.255 ms from the server's Finished (frame 21) to the
+    // request (frame 23); and the 1.575 ms between the TCP handshake (frame 3) and the ClientHello.
+    near(f.costMs, 32.887 - 31.312 + (5041.252 - 65.713) + (5074.713 - 5074.458), 0.0001);
+    assert.deepEqual(f.evidence.frames, [4, 23]);
+    assert.ok(a.summary.byLayer["server-app"] < 20, JSON.stringify(a.summary.byLayer));
+    assert.match(
+      a.summary.headline,
+      /^1 of 2 requests was slow; 100% of the excess was the client app/,
+    );
+  });
+
   it("connect-to-request-idle: hrr.pcap's client sends its ClientHello 1.0 s after connecting", async (t) => {
     if (!requireCorpus(t)) return;
     const a = await analyzeCapture(corpusPath("hrr.pcap"));
@@ -141,6 +162,31 @@ describe("diagnose on the shared corpus", () => {
     // Three round trips each (TCP, then TLS 1.2's two); tshark's SYN → SYN/ACK sum is 71.066 ms.
     near(f.costMs, 3 * 71.066);
     assert.deepEqual(f.evidence.frames, [1, 15, 29, 43, 57, 73]);
+  });
+
+  it("google-cert-repeat.pcap: handshakes that end with the client's alert are complete, and the idle after them is the client's", async (t) => {
+    if (!requireCorpus(t)) return;
+    const a = await analyzeCapture(corpusPath("google-cert-repeat.pcap"), { all: true });
+    assert.equal(a.summary.failures, 0);
+    assert.doesNotMatch(a.summary.headline, /failed/);
+    assert.equal(a.exchanges.length, 8);
+    assert.ok(a.exchanges.every((x) => x.outcome === "complete" && x.response === null));
+    // Connection 0 (tshark): ClientHello frame 4 at 7.070 ms; the server's last flight (New
+    // Session Ticket, CCS, Finished) frame 9 at 25.797 ms; the client's encrypted alert frame 11
+    // at 659.283 ms. The handshake ends the exchange at the alert; the 633 ms after the server's
+    // Finished are the client's, and so are the 3.292 ms it took to answer the server's first
+    // flight (frame 6 at 15.738 ms → its key exchange, frame 8 at 19.030 ms: at the client, no
+    // propagation in that gap); two TLS 1.2 round trips of 6.562 ms are the network's.
+    const first = a.exchanges.find((x) => x.connection === 0)!;
+    const tls = first.phases.find((p) => p.name === "tls")!;
+    assert.deepEqual(tls.frames, [4, 11]);
+    near(tls.durationMs, 659.283 - 7.07, 0.001);
+    near(tls.charges["client-app"]!, 659.283 - 25.797 + (19.03 - 15.738), 0.001);
+    near(tls.charges.network!, 2 * 6.562, 0.001);
+    assert.equal(tls.layer, "client-app");
+    // Across the eight: the client holds the idle seconds, the server a few ms per handshake.
+    assert.ok(a.summary.byLayer["client-app"] > 5000, JSON.stringify(a.summary.byLayer));
+    assert.ok(a.summary.byLayer["server-app"] < 8 * 10, JSON.stringify(a.summary.byLayer));
   });
 
   it("dns-failure: a lookup never answered despite four retries (nowebaccess1.pcapng)", async (t) => {
@@ -295,6 +341,39 @@ describe("diagnose on its own captures", () => {
       );
     }
     assert.equal(a.summary.headline, "No problem found: 1 request, all healthy");
+  });
+
+  it("a TLS 1.3 keep-alive session (curl, 4 requests on one connection) is healthy; its close_notify is no request", async () => {
+    const a = await analyzeCapture(`${own}healthy-tls13-curl.pcap`, { all: true });
+    // curl closes first (close_notify frame 19, FIN 20); the server's close_notify (frame 21)
+    // reaches a closed socket and the client's kernel resets (frame 22).
+    assert.deepEqual(
+      a.exchanges.map((x) => [x.request.firstFrame, x.outcome]),
+      [
+        [9, "complete"],
+        [13, "complete"],
+        [15, "complete"],
+        [17, "complete"],
+      ],
+    );
+    assert.equal(a.summary.failures, 0);
+    assert.match(a.summary.headline, /^No problem found: 4 requests, all healthy$/);
+    assert.deepEqual(
+      a.findings.map((f) => [f.kind, f.layer, f.severity, f.costMs, f.evidence.frames]),
+      [["tls-shutdown-reset", "client-os", "info", 0, [20, 21, 22]]],
+    );
+  });
+
+  it("a line protocol with an instant server: 10 generic exchanges, no server think time", async () => {
+    const a = await analyzeCapture(`${own}line-protocol-instant.pcap`, { all: true });
+    assert.equal(a.exchanges.length, 10);
+    assert.ok(a.exchanges.every((x) => x.protocol === "generic" && x.outcome === "complete"));
+    // The slowest answer (frame 24 -> 25) took 1.02 ms: under SERVER_THINK_MIN_MS (10 ms).
+    const waits = a.exchanges.map((x) => x.phases.find((p) => p.name === "wait")!.durationMs);
+    assert.ok(Math.max(...waits) < 2, `${waits}`);
+    assert.ok(!a.findings.some((f) => f.kind === "server-think-time"));
+    assert.equal(a.summary.failures, 0);
+    assert.equal(a.summary.headline, "No problem found: 10 requests, all healthy");
   });
 
   it("examples/loopback-http.pcap: only its refused connection and its slow /slow request", async () => {

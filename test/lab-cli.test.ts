@@ -51,6 +51,7 @@ const ISSUE_KINDS = [
   // issue 16
   "path-mtu-black-hole",
   "dns-search-walk",
+  "tls-shutdown-reset",
 ];
 
 /** Kinds the labs of issue 16 (verdicts on traffic nobody tuned them for) add. */

@@ -273,6 +273,44 @@ describe("lab fixtures", () => {
     assert.equal(resets(p).length, 0);
   });
 
+  it("line-protocol-think-time: ten GET lines, each answered by a VALUE line ~80 ms later", async () => {
+    const p = await fixture("line-protocol-think-time");
+    const port = serverPort(p);
+    const commands = withPayload(toPort(p, port));
+    const answers = withPayload(fromPort(p, port));
+    assert.deepEqual(frames(commands), [4, 8, 11, 14, 17, 20, 23, 26, 29, 32]);
+    assert.deepEqual(frames(answers), [6, 10, 13, 16, 19, 22, 25, 28, 31, 34]);
+    assert.deepEqual(
+      commands.map((c) => payloadText(c)),
+      Array.from({ length: 10 }, (_, i) => `GET key-${i}\r\n`),
+    );
+    answers.forEach((answer, i) => {
+      assert.match(payloadText(answer), /^VALUE key-\d \d+\r\n$/);
+      const gap = answer.timeMs - commands[i]!.timeMs;
+      assert.ok(gap >= 79 && gap < 100, `${gap}`);
+    });
+  });
+
+  it("tls-shutdown-reset: each server FIN, then the client's 24-byte close_notify, then the server's RST", async () => {
+    const p = await fixture("tls-shutdown-reset");
+    const port = serverPort(p);
+    assert.deepEqual(
+      frames(fromPort(p, port).filter((x) => hasFlags(x, TcpFlag.FIN))),
+      [12, 25, 39],
+    );
+    const lastClientData = [51092, 51098, 51112].map((clientPort) => {
+      const sent = withPayload(p.filter((x) => x.srcPort === clientPort));
+      return sent[sent.length - 1]!;
+    });
+    assert.deepEqual(frames(lastClientData), [13, 27, 41]);
+    // A TLS 1.3 application_data record of 19 bytes: an encrypted alert.
+    for (const alert of lastClientData) {
+      assert.deepEqual([...alert.payload.subarray(0, 5)], [23, 3, 3, 0, 19]);
+    }
+    assert.deepEqual(frames(resets(p)), [14, 28, 42]);
+    assert.ok(resets(p).every((x) => x.srcPort === port));
+  });
+
   it("receive-window-limited: the client's window never exceeds 29 << 7 = 3712 bytes", async () => {
     const p = await fixture("receive-window-limited");
     const windows = new Set(toPort(p, serverPort(p)).map((x) => x.window));

@@ -66,6 +66,20 @@ describe("loopback labs", { concurrency: 1 }, () => {
     assert.ok(Number(result.facts.clientElapsedMs) >= 500);
   });
 
+  it("line-protocol-think-time: ten turns of an unknown protocol, each answered 80 ms late", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("line-protocol-think-time");
+    assert.equal(result.facts.answers, 10);
+    assert.equal(result.expected.costMs, 800);
+  });
+
+  it("tls-shutdown-reset: three responses whole, then the client's close_notify draws RST", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("tls-shutdown-reset");
+    assert.equal(result.facts.clientErrors, "none");
+    assert.equal(result.facts.responses, "HTTP/1.1 200 OK,HTTP/1.1 200 OK,HTTP/1.1 200 OK");
+  });
+
   it("slow-tls-handshake: three handshakes, each 300 ms in the SNI callback", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("slow-tls-handshake");

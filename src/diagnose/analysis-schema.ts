@@ -87,6 +87,7 @@ export const exchangeSchema = z.object({
       resumed: z.boolean(),
       handshakeRoundTrips: count,
       handshakeComplete: z.boolean(),
+      clientWaitMs: z.number().finite().optional(),
     })
     .optional(),
   dns: z

@@ -49,6 +49,43 @@ export interface ResetSighting {
   /** The server's first FIN, -1 when it had not sent one. */
   serverFinMs: number;
   serverFinFrame: number;
+  /**
+   * The RST's sender had sent its FIN, and all its peer sent after that FIN (at least one
+   * segment) was lone TLS alerts (isLoneTlsAlert): a close_notify answering the close.
+   */
+  alertsOnlyAfterFin: boolean;
+  /** The first of those alerts, 0 when none; the RST sender's FIN, 0 when none. */
+  alertFrame: number;
+  senderFinFrame: number;
+}
+
+/**
+ * The longest TLS record taken for a lone alert: a clear one is 2 bytes; an encrypted one adds
+ * the explicit nonce or IV, the tag or MAC and padding (TLS 1.2 AES-CBC with SHA-384: 16 + 2 +
+ * 48, padded to 80), or in TLS 1.3 the inner content type and a 16-byte tag (19).
+ */
+export const MAX_ALERT_RECORD_BYTES = 80;
+/** TLS record content types (RFC 8446 §5.1): alert, application data (a TLS 1.3 alert). */
+const TLS_ALERT = 21;
+const TLS_APPLICATION_DATA = 23;
+/** A TLS 1.3 record of only an encrypted alert: 2 + 1 + a 16-byte AEAD tag (RFC 8446 §5.2). */
+const TLS13_ALERT_RECORD_BYTES = 19;
+
+/**
+ * The segment's payload is exactly one TLS alert record: content type 21, or a TLS 1.3
+ * application_data record no longer than an encrypted alert (19 bytes: the alert, its inner
+ * content type and the tag). False when the snaplen cut its header.
+ */
+export function isLoneTlsAlert(view: PassPacket["view"]): boolean {
+  const len = view.payloadLenBytes;
+  if (len < 7 || view.payloadCapturedBytes < 5) return false;
+  const b = view.bytes;
+  const at = view.payloadOffset;
+  const type = b[at]!;
+  const recordBytes = (b[at + 3]! << 8) | b[at + 4]!;
+  if (b[at + 1] !== 3 || recordBytes + 5 !== len) return false;
+  if (type === TLS_ALERT) return recordBytes >= 2 && recordBytes <= MAX_ALERT_RECORD_BYTES;
+  return type === TLS_APPLICATION_DATA && recordBytes <= TLS13_ALERT_RECORD_BYTES;
 }
 
 export class ConnectionTrack {
@@ -135,6 +172,10 @@ export class ConnectionTrack {
   /** First FIN of each side, -1 when none. */
   readonly finMs = [-1, -1];
   readonly finFrame = [0, 0];
+  /** Data segments each side sent after the other side's FIN, and how many were lone alerts. */
+  readonly dataAfterPeerFin = [0, 0];
+  readonly alertsAfterPeerFin = [0, 0];
+  readonly firstAlertAfterPeerFinFrame = [0, 0];
   /** The first RESETS_KEPT resets, as the packets showed them (resets are classified from these). */
   readonly resets: ResetSighting[] = [];
   /** Exchanges of this connection seen so far, and the first TRACK_EXCHANGES_KEPT of their ids. */
@@ -229,6 +270,12 @@ export class ConnectionTrack {
           requestStartFrame: this.requestStartFrame,
           serverFinMs: this.finMs[1]!,
           serverFinFrame: this.finFrame[1]!,
+          alertsOnlyAfterFin:
+            this.finMs[side]! >= 0 &&
+            this.dataAfterPeerFin[1 - side]! > 0 &&
+            this.dataAfterPeerFin[1 - side] === this.alertsAfterPeerFin[1 - side],
+          alertFrame: this.firstAlertAfterPeerFinFrame[1 - side]!,
+          senderFinFrame: this.finFrame[side]!,
         });
       }
     } else {
@@ -292,6 +339,15 @@ export class ConnectionTrack {
       }
       this.lastDataMs[side] = t;
       this.lastDataFrame[side] = packet.record.frame;
+      if (this.finMs[1 - side]! >= 0) {
+        this.dataAfterPeerFin[side]++;
+        if (isLoneTlsAlert(view)) {
+          if (this.alertsAfterPeerFin[side] === 0) {
+            this.firstAlertAfterPeerFinFrame[side] = packet.record.frame;
+          }
+          this.alertsAfterPeerFin[side]++;
+        }
+      }
     }
     if ((flags & TcpFlag.FIN) !== 0 && this.finMs[side]! < 0) {
       this.finMs[side] = t;

@@ -16,6 +16,7 @@ import type { RuleContext, RuleFactory } from "./rule.ts";
 export type ResetCauseKind =
   | "middlebox-reset"
   | "connection-refused"
+  | "tls-shutdown-reset"
   | "keep-alive-reuse-race"
   | "reset-unread-data"
   | "abortive-reset";
@@ -69,6 +70,9 @@ export const RESET_CAUSES: readonly CauseTest[] = [
     holds: (r, _s, summary) => r.kind === "middlebox-injected" || ttlBetraysForgery(r, summary),
   },
   { kind: "connection-refused", holds: (r) => r.kind === "refused" },
+  // The RST's sender had closed (FIN) and all its peer sent after that was a lone TLS alert: the
+  // peer's close_notify answering the close reached a socket already closed. A normal TLS end.
+  { kind: "tls-shutdown-reset", holds: (_r, s) => s?.alertsOnlyAfterFin === true },
   // The server had sent FIN (its keep-alive timeout closed the idle connection) and the client
   // wrote a request after it: the server's kernel answers data for a closed socket with RST.
   {
@@ -156,10 +160,15 @@ export function resetCauseRule(
       if (cause === null || cause.kind !== kind) return;
       const s = cause.sighting;
       const refused = kind === "connection-refused" ? refusedSpan(summary, track, cause) : null;
-      const costMs = refused === null ? resetCostMs(cause) : refused.costMs;
+      const shutdown = kind === "tls-shutdown-reset";
+      // A TLS shutdown costs nothing: every response had arrived before the alert.
+      const costMs = shutdown ? 0 : refused === null ? resetCostMs(cause) : refused.costMs;
       const frames: number[] = [];
       if (kind === "connection-refused") frames.push(summary.firstFrame);
-      else if (s !== undefined && s.lastDataSide === 0 && s.requestStartFrame > 0) {
+      else if (shutdown && s !== undefined) {
+        if (s.senderFinFrame > 0) frames.push(s.senderFinFrame);
+        frames.push(s.alertFrame);
+      } else if (s !== undefined && s.lastDataSide === 0 && s.requestStartFrame > 0) {
         frames.push(s.requestStartFrame);
       }
       if (kind === "keep-alive-reuse-race" && s !== undefined) frames.unshift(s.serverFinFrame);
@@ -189,7 +198,7 @@ export function resetCauseRule(
       context.sink.add({
         kind,
         layer: layerOf(cause),
-        severity: idleEnd ? "info" : "error",
+        severity: idleEnd || shutdown ? "info" : "error",
         count: refused === null ? 1 : refusedAttempts(summary),
         costMs,
         ...(refused === null ? {} : { spanMs: refused.spanMs }),

@@ -147,10 +147,11 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   private rstFrame = 0;
   private rstMs = 0;
   private serverEndReason: StreamEndReason | undefined = undefined;
-  /** When the client ended its side (FIN or RST), 0 before. */
-  private clientEndMs = 0;
   private serverEndFrame = 0;
   private serverEndMs = 0;
+  private clientEndReason: StreamEndReason | undefined = undefined;
+  private clientEndFrame = 0;
+  private clientEndMs = 0;
 
   // ── pairing ──
   private exchangeIndex = 0;
@@ -352,6 +353,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const turns = this.turns;
     if (turns === undefined) {
       this.dispatcher?.onData(dir, bytes, offset, frame, timeMs);
+      if (this.dispatcher?.protocol === "generic") this.genericTurnStart(dir, bytes);
       return;
     }
     // The tracker reports the finished turn first; the new turn's start line is read after.
@@ -376,9 +378,29 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const dispatcher = this.dispatcher;
     if (this.turns === undefined && dispatcher !== undefined) {
       dispatcher.onDataRange(dir, bytes, start, end, offset, frame, timeMs);
+      if (dispatcher.protocol === "generic" && dir !== this.turnDir) {
+        this.genericTurnStart(dir, bytes.subarray(start, end));
+      }
       return;
     }
     this.onData(dir, bytes.subarray(start, end), offset, frame, timeMs);
+  }
+
+  /**
+   * A generic (unknown protocol) turn's first bytes: a client turn that starts with a text
+   * command line ("GET key", "SET k v", "EHLO host") names its exchange by it.
+   */
+  private genericTurnStart(dir: StreamDir, bytes: Uint8Array): void {
+    if (dir === this.turnDir) return;
+    this.turnDir = dir;
+    if (dir !== 0) return;
+    const line = this.currentRequestLine;
+    readStartLine(bytes, line);
+    line.status = 0;
+    if (!isPrintable(line.target)) {
+      line.method = "";
+      line.target = "";
+    }
   }
 
   onGap(dir: StreamDir, offset: number, len: number, frame: number, timeMs: number): void {
@@ -415,6 +437,8 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       this.serverEndFrame = frame;
       this.serverEndMs = timeMs;
     } else {
+      this.clientEndReason = reason;
+      this.clientEndFrame = frame;
       this.clientEndMs = timeMs;
     }
     this.endedDirs++;
@@ -595,6 +619,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   }
 
   private emitTurns(request: TurnMessage | null, response: TurnMessage | null): void {
+    if (this.isShutdown(request, response)) return;
     const byTurns = this.turns !== undefined;
     const protocol = byTurns ? this.turnProtocol : ((request ?? response)?.protocol ?? "generic");
     let outcome: ExchangeOutcome = "complete";
@@ -609,7 +634,8 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       outcome = "gap";
     }
     const tls = protocol === "tls" ? this.tlsSession() : undefined;
-    const line = byTurns && request !== null ? this.pendingRequestLine : undefined;
+    const line =
+      (byTurns || protocol === "generic") && request !== null ? this.pendingRequestLine : undefined;
     const oneWay = response === null && outcome === "no-response" && this.noAnswerDue(protocol);
     this.build({
       protocol,
@@ -642,9 +668,59 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     return this.clientEndMs > 0 && this.clientEndMs <= this.serverEndMs;
   }
 
-  /** The session comes when the connection ended: a handshake with no data still is an exchange. */
+  /**
+   * A TLS 1.3 connection's end, not an exchange: each turn present is one record no longer than
+   * an encrypted alert (a close_notify, RFC 8446 §6.1: 2 bytes of alert, its content type and the
+   * AEAD tag) and its sender's last data (its stream ended by FIN or RST after it, not by the
+   * capture's end). Up to TLS 1.2 alerts are records of their own type, never turns.
+   */
+  private isShutdown(request: TurnMessage | null, response: TurnMessage | null): boolean {
+    if (request === null && response === null) return false;
+    if (request !== null && request.protocol !== "tls") return false;
+    if (response !== null && response.protocol !== "tls") return false;
+    const ended = (reason: StreamEndReason | undefined) => reason === "fin" || reason === "rst";
+    return (
+      (request === null || (isAlertSizedTurn(request) && ended(this.clientEndReason))) &&
+      (response === null || (isAlertSizedTurn(response) && ended(this.serverEndReason)))
+    );
+  }
+
+  /**
+   * The session comes when the connection ended: a handshake with no data still is an exchange.
+   * When the handshake completed and the client then closed first (its alert or FIN before the
+   * server's end), the client asked for nothing: the exchange is complete and ends at the
+   * client's close, and the time after the server's last flight is the client's.
+   */
   private onTlsSession(s: TlsSessionMessage): void {
+    // A client's close_notify still pending is its goodbye, not a request (hrr.pcap frame 16).
+    const pending = this.pendingTurn;
+    if (pending !== undefined && this.isShutdown(pending, null)) this.pendingTurn = undefined;
     if (this.exchangeIndex > 0 || !s.clientHelloSeen || this.pendingTurn !== undefined) return;
+    const closed = this.clientClose(s);
+    if (closed !== null) {
+      this.build({
+        protocol: "tls",
+        method: "",
+        target: s.serverName,
+        host: s.serverName,
+        request: {
+          bytes: 0,
+          firstFrame: s.clientHelloFrame,
+          firstMs: s.clientHelloTimeMs,
+          lastFrame: s.clientHelloFrame,
+          lastMs: s.clientHelloTimeMs,
+        },
+        response: null,
+        status: 0,
+        outcome: "complete",
+        endMs: closed.timeMs,
+        endFrame: closed.frame,
+        responseEndOffset: -1,
+        interimResponses: 0,
+        handshakeOnly: true,
+      });
+      return;
+    }
     this.build({
       protocol: "tls",
       method: "",
@@ -666,6 +742,32 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       interimResponses: 0,
       handshakeOnly: true,
     });
+  }
+
+  /**
+   * The client's close of a completed handshake, when it came first: its first alert or its FIN,
+   * whichever was earlier, before the server ended its side or reset; null otherwise.
+   */
+  private clientClose(s: TlsSessionMessage): { frame: number; timeMs: number } | null {
+    if (!s.handshakeComplete) return null;
+    let frame = 0;
+    let timeMs = Number.POSITIVE_INFINITY;
+    for (const alert of s.alerts) {
+      if (alert.dir === 0 && alert.timeMs < timeMs) {
+        frame = alert.frame;
+        timeMs = alert.timeMs;
+      }
+    }
+    if (this.clientEndReason === "fin" && this.clientEndMs < timeMs) {
+      frame = this.clientEndFrame;
+      timeMs = this.clientEndMs;
+    }
+    if (frame === 0) return null;
+    if (this.serverEndReason !== undefined && this.serverEndReason !== "close") {
+      if (this.serverEndMs < timeMs) return null;
+    }
+    if (this.rstFrame > 0 && this.rstMs < timeMs) return null;
+    return { frame, timeMs };
   }
 
   private tlsSession(): TlsSessionMessage | undefined {
@@ -774,6 +876,10 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       ctx.waitRttMs = this.requestAckRttMs(req, res, ctx.rttMs);
       if (ctx.waitRttMs < ctx.rttMs) ctx.rttMs = ctx.waitRttMs;
     }
+    if (req !== null && res !== null) ctx.waitRttMs = this.requestAckRttMs(req, res, ctx.rttMs);
+    if (session !== undefined && session.clientHelloFrame > 0) {
+      ctx.tlsClientMs = tlsClientMs(session, a.handshakeOnly ? a.endMs : reqFirstMs, ctx);
+    }
     const response: ExchangeResponse | null =
       res === null
         ? null
@@ -830,6 +936,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       synRetryWaitMs,
       synAnswered: this.synAckSeen,
       tlsRoundTrips: session?.handshakeRoundTrips ?? 0,
+      tlsClientMs: 0,
     };
   }
 
@@ -966,12 +1073,50 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   }
 }
 
+/** Printable ASCII only (a command's argument, not binary bytes of a protocol's frame). */
+function isPrintable(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x21 || c > 0x7e) return false;
+  }
+  return true;
+}
+
 /** The bytes hold an empty line: an HTTP/1 head ends inside them (RFC 9112 §2.1). */
 function hasHeadEnd(b: Uint8Array): boolean {
   for (let i = 3; i < b.length; i++) {
     if (b[i] === 0x0a && b[i - 1] === 0x0d && b[i - 2] === 0x0a && b[i - 3] === 0x0d) return true;
   }
   return false;
+}
+
+/**
+ * The longest TLS record that is only an encrypted alert: 2 bytes of alert, the inner content type
+ * and a 16-byte AEAD tag (RFC 8446 §5.2), after the 5-byte header.
+ */
+const ENCRYPTED_ALERT_RECORD_BYTES = 5 + 2 + 1 + 16;
+
+function isAlertSizedTurn(t: TurnMessage): boolean {
+  return t.units === 1 && t.gapBytes === 0 && t.bytes <= ENCRYPTED_ALERT_RECORD_BYTES;
+}
+
+/**
+ * The end of the tls phase (which ends at `endMs`) that the server spent waiting for the client:
+ * from the last byte of its last handshake flight on. At a client-side or loopback capture that
+ * gap is the client's alone; elsewhere it holds the round trip to the client and back, which
+ * stays the network's.
+ */
+function tlsClientMs(s: TlsSessionMessage, endMs: number, ctx: ChargeContext): number {
+  const atClient = ctx.vantage === "client-side" || ctx.vantage === "loopback";
+  // Inside the handshake: each client flight's wait on itself (a certificate chosen: 5 s in
+  // client-certificate.pcap), less the round trip a capture away from the client sees in it.
+  const midMs = Math.max(
+    0,
+    s.clientFlightWaitMs - (atClient ? 0 : ctx.rttMs * s.clientFlightWaits),
+  );
+  if (s.serverHandshakeEndFrame < 0 || s.serverHandshakeEndTimeMs >= endMs) return midMs;
+  const gapMs = endMs - s.serverHandshakeEndTimeMs;
+  return midMs + Math.max(0, atClient ? gapMs : gapMs - ctx.rttMs);
 }
 
 function httpSide(m: HttpMessage): Side {
@@ -1006,5 +1151,6 @@ function tlsFacts(s: TlsSessionMessage): ExchangeTls {
     resumed: s.resumed,
     handshakeRoundTrips: s.handshakeRoundTrips,
     handshakeComplete: s.handshakeComplete,
+    clientWaitMs: Math.round(s.clientFlightWaitMs * 1e6) / 1e6,
   };
 }

@@ -13,7 +13,10 @@
  *   client's retry timer resends it), so that wait goes to server-os; a SYN never answered is a
  *   path or firewall problem as far as the capture can tell: network.
  * - tls → one RTT of network per handshake round trip (each server flight the client waits for
- *   crosses the path once each way), the rest server-app (key exchange, certificate signing).
+ *   crosses the path once each way), the rest server-app (key exchange, certificate signing),
+ *   except the time after the server's last handshake flight, while the server waits for the
+ *   client (its Finished, its first request, or its close): client-app (tlsClientMs; less one RTT
+ *   unless the capture is at the client, where that gap holds no propagation).
  * - wait → by vantage. At a client-side capture the last request byte → first response byte
  *   includes one RTT of propagation (../shared/DESIGN.md, "The vantage point decides the
  *   arithmetic"): min(wait, RTT) to network, the rest to server-app, RTT being the request's own
@@ -47,6 +50,11 @@ export interface ChargeContext {
   synAnswered: boolean;
   /** TLS server flights the client waited for. */
   tlsRoundTrips: number;
+  /**
+   * Of the tls phase, the end the client spent after the server's last handshake flight (0 when
+   * none): the server was waiting for the client.
+   */
+  tlsClientMs: number;
 }
 
 /** Sub-nanosecond noise from float subtraction is not worth a second layer. */
@@ -98,6 +106,31 @@ function split(phase: Phase, first: Layer, firstMs: number, rest: Layer): void {
   phase.layer = a >= b ? first : rest;
 }
 
+/**
+ * The tls phase: the client's own end (tlsClientMs) to client-app, then one RTT per round trip
+ * to the network, the rest to server-app. Sums to durationMs exactly.
+ */
+function chargeTls(phase: Phase, ctx: ChargeContext): void {
+  const d = phase.durationMs;
+  const clientMs = Math.round(Math.max(0, Math.min(ctx.tlsClientMs, d)) * 1e6) / 1e6;
+  if (clientMs <= NEGLIGIBLE_MS) {
+    split(phase, "network", ctx.rttMs * ctx.tlsRoundTrips, "server-app");
+    return;
+  }
+  // The rest of the phase, charged as a phase of its own, then the client's share added.
+  const rest: Phase = { ...phase, durationMs: Math.round((d - clientMs) * 1e6) / 1e6 };
+  split(rest, "network", ctx.rttMs * ctx.tlsRoundTrips, "server-app");
+  const charges = rest.durationMs > NEGLIGIBLE_MS ? rest.charges : {};
+  const others = Object.values(charges).reduce((sum, ms) => sum + (ms ?? 0), 0);
+  charges["client-app"] = Math.round((d - others) * 1e6) / 1e6;
+  phase.charges = charges;
+  let layer: Layer = "client-app";
+  for (const [name, ms] of Object.entries(charges) as [Layer, number][]) {
+    if (ms > (charges[layer] ?? 0)) layer = name;
+  }
+  phase.layer = layer;
+}
+
 export function chargePhase(phase: Phase, ctx: ChargeContext): void {
   switch (phase.name) {
     case "dns":
@@ -115,7 +148,7 @@ export function chargePhase(phase: Phase, ctx: ChargeContext): void {
       split(phase, ctx.synAnswered ? "server-os" : "network", ctx.synRetryWaitMs, "network");
       return;
     case "tls":
-      split(phase, "network", ctx.rttMs * ctx.tlsRoundTrips, "server-app");
+      chargeTls(phase, ctx);
       return;
     case "wait":
       if (ctx.vantage === "server-side" || ctx.vantage === "loopback") {

@@ -15,6 +15,7 @@ const CLIENT_SIDE: ChargeContext = {
   synRetryWaitMs: 0,
   synAnswered: true,
   tlsRoundTrips: 0,
+  tlsClientMs: 0,
 };
 
 test("phases tile from the start; a boundary earlier than the cursor gives no phase", () => {
@@ -95,6 +96,19 @@ test("tls: one RTT of network per handshake round trip, the rest to the server a
   const [p] = tl.charged({ ...CLIENT_SIDE, tlsRoundTrips: 2 });
   assert.deepEqual(p.charges, { network: 40, "server-app": 60 });
   assert.equal(p.layer, "server-app");
+});
+
+test("tls: the end after the server's last flight is the client's; the rest as before", () => {
+  const tl = new PhaseTimeline(10);
+  tl.add("tls", 710, 4, 11);
+  const [p] = tl.charged({ ...CLIENT_SIDE, tlsRoundTrips: 2, tlsClientMs: 600 });
+  assert.deepEqual(p.charges, { network: 40, "server-app": 60, "client-app": 600 });
+  assert.equal(p.layer, "client-app");
+  // Never more than the phase: all of it the client's.
+  const short = new PhaseTimeline(0);
+  short.add("tls", 5, 4, 11);
+  const [q] = short.charged({ ...CLIENT_SIDE, tlsRoundTrips: 1, tlsClientMs: 9 });
+  assert.deepEqual(q.charges, { "client-app": 5 });
 });
 
 test("dns, client-gap, idle, request and response each go to one layer; a transfer is the network's", () => {

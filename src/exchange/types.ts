@@ -94,6 +94,12 @@ export interface ExchangeTls {
   /** Server flights the client waited for before it could send data. */
   handshakeRoundTrips: number;
   handshakeComplete: boolean;
+  /**
+   * Inside the handshake, how long the client's flights after its first waited on the client
+   * after the server's flight before them (capture clock: a round trip included when the capture
+   * is away from the client). 0 when it answered at once.
+   */
+  clientWaitMs?: number;
 }
 
 export interface ExchangeDns {

@@ -9,6 +9,7 @@ import { connectThenWait } from "./labs/connect-then-wait.ts";
 import { connectionRefused } from "./labs/connection-refused.ts";
 import { dnsSearchWalk } from "./labs/dns-search-walk.ts";
 import { keepAliveReuseRace } from "./labs/keep-alive-reuse-race.ts";
+import { lineProtocolThinkTime } from "./labs/line-protocol-think-time.ts";
 import { nagleDelayedAck } from "./labs/nagle-delayed-ack.ts";
 import { packetLoss } from "./labs/packet-loss.ts";
 import { pathMtuBlackHole } from "./labs/path-mtu-black-hole.ts";
@@ -20,6 +21,7 @@ import { slowDns } from "./labs/slow-dns.ts";
 import { slowReader } from "./labs/slow-reader.ts";
 import { slowTlsHandshake } from "./labs/slow-tls-handshake.ts";
 import { synUnanswered } from "./labs/syn-unanswered.ts";
+import { tlsShutdownReset } from "./labs/tls-shutdown-reset.ts";
 import { zeroWindowClient } from "./labs/zero-window-client.ts";
 import { zeroWindowServer } from "./labs/zero-window-server.ts";
 import type { Lab } from "./types.ts";
@@ -45,6 +47,8 @@ export const LABS: readonly Lab[] = [
   connectThenWait,
   pathMtuBlackHole,
   dnsSearchWalk,
+  tlsShutdownReset,
+  lineProtocolThinkTime,
 ];
 
 export function findLab(name: string): Lab | undefined {

@@ -68,7 +68,29 @@ export function sniffStreamProtocol(
     return isServerPreface(bytes) ? "http2" : "generic";
   }
   if (matchesPrefix(bytes, PREFACE)) return "http2";
-  for (const m of METHODS)
-    if (matchesPrefix(bytes, m) && bytes.length >= Math.min(4, m.length)) return "http1";
+  for (const m of METHODS) {
+    if (matchesPrefix(bytes, m) && bytes.length >= Math.min(4, m.length)) {
+      return firstLineLacksHttpVersion(bytes) ? "generic" : "http1";
+    }
+  }
   return "generic";
+}
+
+/**
+ * The chunk holds a whole first line and it does not end with an HTTP version: a line protocol
+ * that shares a verb with HTTP ("GET key" of Redis's inline commands or a key-value store), not an
+ * HTTP/1 request line ("method SP target SP HTTP-version", RFC 9112 §3). A first line cut by the
+ * chunk's end is given the benefit of the doubt.
+ */
+function firstLineLacksHttpVersion(b: Uint8Array): boolean {
+  const lf = b.indexOf(0x0a);
+  if (lf < 0) return false;
+  const end = lf > 0 && b[lf - 1] === 0x0d ? lf - 1 : lf;
+  const version = "HTTP/1.";
+  const at = end - version.length - 1;
+  if (at < 1 || b[at - 1] !== 0x20) return true;
+  for (let i = 0; i < version.length; i++) {
+    if (b[at + i] !== version.charCodeAt(i)) return true;
+  }
+  return false;
 }

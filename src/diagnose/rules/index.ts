@@ -35,6 +35,7 @@ import {
 } from "./slow-response-body.ts";
 import { slowTlsHandshakeKind, slowTlsHandshakeRule } from "./slow-tls-handshake.ts";
 import { synUnansweredKind, synUnansweredRule } from "./syn-unanswered.ts";
+import { tlsShutdownResetKind, tlsShutdownResetRule } from "./tls-shutdown-reset.ts";
 import { zeroWindowKind, zeroWindowRule } from "./zero-window.ts";
 
 export const RULES: readonly RuleFactory[] = [
@@ -54,6 +55,7 @@ export const RULES: readonly RuleFactory[] = [
   bandwidthBottleneckRule,
   connectionRefusedRule,
   middleboxResetRule,
+  tlsShutdownResetRule,
   keepAliveReuseRaceRule,
   resetUnreadDataRule,
   abortiveResetRule,
@@ -88,6 +90,7 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   abortiveResetKind,
   middleboxResetKind,
   keepAliveReuseRaceKind,
+  tlsShutdownResetKind,
   serverThinkTimeKind,
   slowResponseBodyKind,
   pacedStreamKind,

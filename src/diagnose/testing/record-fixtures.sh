@@ -34,6 +34,10 @@
 #                        3 search domains and ndots:5, against a Node DNS server on its loopback
 #                        that answers NXDOMAIN to suffixed names after 40 ms and the bare name at
 #                        once; then curl's GET to a Node HTTP server. Captured on that loopback.
+#   healthy-tls13-curl.pcap  curl -k --http1.1 with 4 URLs: 4 keep-alive GETs over one TLS 1.3
+#                        connection to a Node https server (loopback); curl closes with close_notify
+#   line-protocol-instant.pcap  a line protocol on a free port ("GET key-N\r\n" -> "VALUE ...\r\n"),
+#                        10 turns on one connection, a Node server that answers at once (loopback)
 #
 # A fixture that exists is kept (tests name its frames): delete it to record it again.
 set -eu
@@ -375,5 +379,53 @@ ip netns exec "${ns}d" timeout 10 curl -s "http://api.example.test:8080/" >/dev/
 stop_capture
 kill "$server"; server=
 ip netns del "${ns}d"; rm -rf "/etc/netns/${ns}d"; rmdir /etc/netns 2>/dev/null || true
+fi
+# 13. A healthy TLS 1.3 keep-alive session: curl, 4 requests on one connection
+if [ ! -f "$out/healthy-tls13-curl.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -keyout "$tmp/key.pem" \
+  -out "$tmp/cert.pem" -days 1 -subj /CN=localhost 2>/dev/null
+timeout 20 node -e '
+  const fs = require("fs");
+  require("https").createServer({ key: fs.readFileSync(process.argv[2]), cert: fs.readFileSync(process.argv[3]) },
+    (req, res) => res.end("fine\n")).listen(Number(process.argv[1]), "127.0.0.1");' \
+  "$port" "$tmp/key.pem" "$tmp/cert.pem" &
+server=$!
+sleep 0.7
+capture lo "$out/healthy-tls13-curl.pcap" "tcp port $port"
+u="https://127.0.0.1:$port"
+timeout 10 curl -s -k --http1.1 --tlsv1.3 "$u/a" "$u/b" "$u/c" "$u/d" >/dev/null
+stop_capture
+kill "$server"; server=
+fi
+# 14. A line protocol whose server answers at once: 10 turns on one connection
+if [ ! -f "$out/line-protocol-instant.pcap" ]; then
+port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+timeout 20 node -e '
+  require("net").createServer((socket) => {
+    socket.setNoDelay(true);
+    let pending = "";
+    socket.on("data", (chunk) => {
+      pending += chunk.toString("latin1");
+      for (let end = pending.indexOf("\r\n"); end >= 0; end = pending.indexOf("\r\n")) {
+        const key = pending.slice(4, end);
+        pending = pending.slice(end + 2);
+        socket.write(`VALUE ${key} ${key.length * 7}\r\n`);
+      }
+    });
+    socket.on("error", () => {});
+  }).listen(Number(process.argv[1]), "127.0.0.1");' "$port" &
+server=$!
+sleep 0.5
+capture lo "$out/line-protocol-instant.pcap" "tcp port $port"
+timeout 10 node -e '
+  const socket = require("net").connect(Number(process.argv[1]), "127.0.0.1");
+  socket.setNoDelay(true);
+  let turn = 0;
+  const next = () => (turn < 10 ? socket.write(`GET key-${turn++}\r\n`) : socket.end());
+  socket.on("connect", next);
+  socket.on("data", next);' "$port"
+stop_capture
+kill "$server"; server=
 fi
 ls -l "$out"

@@ -158,7 +158,7 @@ behind it.`,
 };
 
 /** A throwaway P-256 certificate for `name`, made with the openssl command for this run only. */
-function selfSignedCertificate(name: string): { key: string; cert: string } {
+export function selfSignedCertificate(name: string): { key: string; cert: string } {
   const dir = mkdtempSync(join(tmpdir(), "wirewhy-lab-tls-"));
   try {
     execFileSync(

@@ -64,6 +64,19 @@ export interface TlsSessionMessage {
   /** The server's Finished (up to 1.2; hidden among encrypted records in 1.3). */
   serverFinishedFrame: number;
   serverFinishedTimeMs: number;
+  /**
+   * Last byte of the server's last handshake-phase record (its last flight: Finished up to 1.2,
+   * the encrypted flight in 1.3): from there the server waits for the client. -1 when not seen.
+   */
+  serverHandshakeEndFrame: number;
+  serverHandshakeEndTimeMs: number;
+  /**
+   * The client's own time inside the handshake: each of its flights after the first began this
+   * long after the server's flight before it ended (a client certificate chosen, a key computed),
+   * summed; and how many such flights. Its wait after the server's last flight is not in it.
+   */
+  clientFlightWaitMs: number;
+  clientFlightWaits: number;
   /** First application-data record per direction. */
   clientFirstAppDataFrame: number;
   clientFirstAppDataTimeMs: number;
@@ -115,6 +128,10 @@ export function newTlsSession(): TlsSessionMessage {
     clientFinishedTimeMs: 0,
     serverFinishedFrame: -1,
     serverFinishedTimeMs: 0,
+    serverHandshakeEndFrame: -1,
+    serverHandshakeEndTimeMs: 0,
+    clientFlightWaitMs: 0,
+    clientFlightWaits: 0,
     clientFirstAppDataFrame: -1,
     clientFirstAppDataTimeMs: 0,
     serverFirstAppDataFrame: -1,

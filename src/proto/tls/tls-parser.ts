@@ -59,6 +59,8 @@ class TlsDirection {
   encrypted = false;
   /** `encrypted` as it was when the current record began (a change applies to the next record). */
   recordEncrypted = false;
+  /** The current record belongs to the handshake (ChangeCipherSpec, handshake, 1.3 flight). */
+  recordHandshake = false;
   /** A valid record was seen. */
   recordSeen = false;
   // Handshake message assembly.
@@ -227,15 +229,28 @@ export class TlsParser implements StreamConsumer {
     if (this.session.recordVersion === 0)
       this.session.recordVersion = (d.header[1] << 8) | d.header[2];
     if (!this.session.handshakeComplete && d.type !== ContentType.APPLICATION_DATA)
-      this.flight(dir);
-    else if (!this.session.handshakeComplete && this.isTls13 && dir === 1) this.flight(dir);
+      this.flight(dir, timeMs);
+    else if (!this.session.handshakeComplete && this.isTls13 && dir === 1) this.flight(dir, timeMs);
+    d.recordHandshake =
+      d.type === ContentType.HANDSHAKE ||
+      d.type === ContentType.CHANGE_CIPHER_SPEC ||
+      (d.type === ContentType.APPLICATION_DATA &&
+        this.isTls13 &&
+        dir === 1 &&
+        !this.session.handshakeComplete);
   }
 
   /** A handshake-phase record from `dir`: a new flight when the other side spoke last. */
-  private flight(dir: StreamDir): void {
+  private flight(dir: StreamDir, timeMs: number): void {
     if (dir === this.lastFlightDir) return;
     this.lastFlightDir = dir;
     if (dir === 1) this.serverFlights++;
+    const s = this.session;
+    // A client flight answering a server flight: the gap between them is the client's.
+    if (dir === 0 && s.serverHandshakeEndFrame >= 0 && timeMs > s.serverHandshakeEndTimeMs) {
+      s.clientFlightWaitMs += timeMs - s.serverHandshakeEndTimeMs;
+      s.clientFlightWaits++;
+    }
   }
 
   private recordBytes(
@@ -257,6 +272,11 @@ export class TlsParser implements StreamConsumer {
   private endRecord(dir: StreamDir, d: TlsDirection, frame: number, timeMs: number): void {
     d.state = State.HEADER;
     const s = this.session;
+    // TLS 1.3 NewSessionTicket (after the client's Finished) is not a flight the client waits for.
+    if (dir === 1 && d.recordHandshake && !(this.isTls13 && s.handshakeComplete)) {
+      s.serverHandshakeEndFrame = frame;
+      s.serverHandshakeEndTimeMs = timeMs;
+    }
     switch (d.type) {
       case ContentType.CHANGE_CIPHER_SPEC:
         // In TLS 1.3 ChangeCipherSpec is only middlebox compatibility (RFC 8446 §D.4).

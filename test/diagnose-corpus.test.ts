@@ -189,6 +189,22 @@ describe("diagnose on the shared corpus", () => {
     assert.ok(a.summary.byLayer["server-app"] < 8 * 10, JSON.stringify(a.summary.byLayer));
   });
 
+  it("hrr.pcap: a TLS 1.3 handshake closed by the client's close_notify (frame 16) is one complete exchange, no failure", async (t) => {
+    if (!requireCorpus(t)) return;
+    const a = await analyzeCapture(corpusPath("hrr.pcap"), { all: true });
+    assert.equal(a.summary.failures, 0);
+    assert.equal(a.exchanges.length, 1);
+    const x = a.exchanges[0]!;
+    assert.equal(x.outcome, "complete");
+    // ClientHello (frame 4) → the client's 24-byte close_notify (frame 16, 1845.389 ms); the
+    // client had sent its Finished (frame 13) and then nothing for 783 ms: the client's time.
+    const tls = x.phases.find((p) => p.name === "tls")!;
+    assert.deepEqual(tls.frames, [4, 16]);
+    near(x.startMs + x.durationMs, 1845.389, 0.0001);
+    assert.equal(tls.layer, "client-app");
+    assert.ok(tls.charges["client-app"]! > 780, JSON.stringify(tls.charges));
+  });
+
   it("dns-failure: a lookup never answered despite four retries (nowebaccess1.pcapng)", async (t) => {
     if (!requireCorpus(t)) return;
     const a = await analyzeCapture(corpusPath("nowebaccess1.pcapng"));

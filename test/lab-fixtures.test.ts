@@ -291,23 +291,29 @@ describe("lab fixtures", () => {
     });
   });
 
-  it("tls-shutdown-reset: each server FIN, then the client's 24-byte close_notify, then the server's RST", async () => {
+  it("tls-shutdown-reset: each server FIN, then the client's close_notify, then the server's RST", async () => {
     const p = await fixture("tls-shutdown-reset");
     const port = serverPort(p);
     assert.deepEqual(
       frames(fromPort(p, port).filter((x) => hasFlags(x, TcpFlag.FIN))),
-      [12, 25, 39],
+      [11, 25, 41],
     );
-    const lastClientData = [51092, 51098, 51112].map((clientPort) => {
-      const sent = withPayload(p.filter((x) => x.srcPort === clientPort));
+    const lastClientData = syns(p).map((syn) => {
+      const sent = withPayload(p.filter((x) => x.srcPort === syn.srcPort));
       return sent[sent.length - 1]!;
     });
-    assert.deepEqual(frames(lastClientData), [13, 27, 41]);
-    // A TLS 1.3 application_data record of 19 bytes: an encrypted alert.
-    for (const alert of lastClientData) {
-      assert.deepEqual([...alert.payload.subarray(0, 5)], [23, 3, 3, 0, 19]);
-    }
-    assert.deepEqual(frames(resets(p)), [14, 28, 42]);
+    assert.deepEqual(frames(lastClientData), [13, 27, 43]);
+    // TLS 1.3: an application_data record of 19 bytes (an encrypted alert); TLS 1.2 (the last
+    // connection): an alert record, 26 bytes encrypted with AES-GCM.
+    assert.deepEqual(
+      lastClientData.map((alert) => [...alert.payload.subarray(0, 5)]),
+      [
+        [23, 3, 3, 0, 19],
+        [23, 3, 3, 0, 19],
+        [21, 3, 3, 0, 26],
+      ],
+    );
+    assert.deepEqual(frames(resets(p)), [14, 28, 44]);
     assert.ok(resets(p).every((x) => x.srcPort === port));
   });
 

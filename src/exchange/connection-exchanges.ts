@@ -692,11 +692,12 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
    * client's close, and the time after the server's last flight is the client's.
    */
   private onTlsSession(s: TlsSessionMessage): void {
-    // A client's close_notify still pending is its goodbye, not a request (hrr.pcap frame 16).
+    // A TLS 1.3 close_notify is the client's only turn: its close, not a request.
     const pending = this.pendingTurn;
-    if (pending !== undefined && this.isShutdown(pending, null)) this.pendingTurn = undefined;
+    const closeNotify = pending !== undefined && this.isShutdown(pending, null) ? pending : null;
+    if (closeNotify !== null) this.pendingTurn = undefined;
     if (this.exchangeIndex > 0 || !s.clientHelloSeen || this.pendingTurn !== undefined) return;
-    const closed = this.clientClose(s);
+    const closed = this.clientClose(s, closeNotify);
     if (closed !== null) {
       this.build({
         protocol: "tls",
@@ -745,13 +746,16 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   }
 
   /**
-   * The client's close of a completed handshake, when it came first: its first alert or its FIN,
-   * whichever was earlier, before the server ended its side or reset; null otherwise.
+   * The client's close of a completed handshake, when it came first: its first alert (a clear or
+   * TLS 1.2 alert record, or the TLS 1.3 close_notify turn), or its FIN, whichever was earlier, before the server ended its side or reset; null otherwise.
    */
-  private clientClose(s: TlsSessionMessage): { frame: number; timeMs: number } | null {
+  private clientClose(
+    s: TlsSessionMessage,
+    closeNotify: TurnMessage | null,
+  ): { frame: number; timeMs: number } | null {
     if (!s.handshakeComplete) return null;
-    let frame = 0;
-    let timeMs = Number.POSITIVE_INFINITY;
+    let frame = closeNotify?.firstFrame ?? 0;
+    let timeMs = closeNotify?.firstTimeMs ?? Number.POSITIVE_INFINITY;
     for (const alert of s.alerts) {
       if (alert.dir === 0 && alert.timeMs < timeMs) {
         frame = alert.frame;

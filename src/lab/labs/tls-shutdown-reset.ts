@@ -15,6 +15,12 @@ import type { Lab } from "../types.ts";
 import { selfSignedCertificate } from "./slow-tls-handshake.ts";
 
 const CONNECTIONS = 3;
+/**
+ * The last connection caps the version at TLS 1.2, whose close_notify is a record of its own
+ * type (21, encrypted: 31 bytes with AES-GCM); in TLS 1.3 it hides in an application_data record
+ * (24 bytes). The capture shows both.
+ */
+const TLS12_CONNECTION = CONNECTIONS - 1;
 const SERVER_NAME = "tls-shutdown.lab.test";
 /** The client answers the server's close_notify this long after it, as a path's flight time would. */
 const CLIENT_CLOSE_DELAY_MS = 50;
@@ -37,7 +43,8 @@ export const tlsShutdownReset: Lab = {
   timeLimitMs: 15_000,
   captureNotes:
     "loopback; cost = 0 (every response arrived whole before the RST; the shutdown costs nothing)",
-  lesson: `The client makes ${CONNECTIONS} HTTPS requests, each on a new connection marked "Connection: close".
+  lesson: `The client makes ${CONNECTIONS} HTTPS requests, each on a new connection marked "Connection: close"
+(the last one in TLS 1.2, the others in TLS 1.3).
 The server answers, sends its close_notify alert and its FIN, and closes the socket.
 At each layer:
 - server app: done; it closed the connection as HTTP/1.1 asks for Connection: close.
@@ -140,6 +147,7 @@ then wait for the client's close_notify or FIN) before closing.`,
           Number(params.port),
           String(params.certPem),
           `/bye/${i}`,
+          i === TLS12_CONNECTION ? "TLSv1.2" : "TLSv1.3",
         );
         answers.push(outcome.statusLine);
         if (outcome.error !== "") errors.push(outcome.error);
@@ -163,6 +171,7 @@ function closingRequest(
   port: number,
   ca: string,
   path: string,
+  maxVersion: tls.SecureVersion = "TLSv1.3",
 ): Promise<{ statusLine: string; error: string }> {
   return new Promise((resolve) => {
     // tls.connect passes allowHalfOpen on to its socket; @types/node does not declare it.
@@ -172,6 +181,7 @@ function closingRequest(
       servername: SERVER_NAME,
       ca,
       allowHalfOpen: true,
+      maxVersion,
     };
     const socket = tls.connect(options);
     let response = "";

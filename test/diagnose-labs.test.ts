@@ -67,6 +67,8 @@ const EVIDENCE: Record<string, { frames: number[]; count: number }> = {
   "syn-unanswered": { frames: [1, 4], count: 1 },
   // The five slowest turns' command and answer: 90.2, 85.0, 84.5, 84.4, 84.1 ms.
   "line-protocol-think-time": { frames: [4, 6, 8, 10, 11, 13, 17, 19, 26, 28], count: 10 },
+  // The ClientHello (4) and the client's held Certificate flight (11).
+  "client-certificate-wait": { frames: [4, 11], count: 1 },
   // Each connection's server FIN, the client's close_notify after it, the server's RST.
   "tls-shutdown-reset": { frames: [11, 13, 14, 25, 27, 28, 41, 43, 44], count: 3 },
   // The zero window and the window update that reopened it.

@@ -73,6 +73,14 @@ describe("loopback labs", { concurrency: 1 }, () => {
     assert.equal(result.expected.costMs, 800);
   });
 
+  it("client-certificate-wait: the client holds its Certificate flight 400 ms", async (t) => {
+    if (!requireLabMachine(t)) return;
+    const result = await runLabAndAssert("client-certificate-wait");
+    assert.equal(result.facts.status, "200");
+    assert.equal(result.facts.peerCertificateSeen, "true");
+    assert.ok(Number(result.facts.clientElapsedMs) >= 400);
+  });
+
   it("tls-shutdown-reset: three responses whole, then the client's close_notify draws RST", async (t) => {
     if (!requireLabMachine(t)) return;
     const result = await runLabAndAssert("tls-shutdown-reset");

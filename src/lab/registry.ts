@@ -5,6 +5,7 @@
 import { abortiveReset } from "./labs/abortive-reset.ts";
 import { acceptQueueOverflow } from "./labs/accept-queue-overflow.ts";
 import { bandwidthBottleneck } from "./labs/bandwidth-bottleneck.ts";
+import { clientCertificateWait } from "./labs/client-certificate-wait.ts";
 import { connectThenWait } from "./labs/connect-then-wait.ts";
 import { connectionRefused } from "./labs/connection-refused.ts";
 import { dnsSearchWalk } from "./labs/dns-search-walk.ts";
@@ -49,6 +50,7 @@ export const LABS: readonly Lab[] = [
   dnsSearchWalk,
   tlsShutdownReset,
   lineProtocolThinkTime,
+  clientCertificateWait,
 ];
 
 export function findLab(name: string): Lab | undefined {

@@ -28,11 +28,14 @@ const FRAMES_KEPT = 6;
 
 class ConnectionSetup {
   setupMs = 0;
+  /** The exchange was a TLS handshake and nothing else (no request was sent). */
+  handshakeOnly = false;
 }
 
 class EndpointReuse {
   connections = 0;
   oneShot = 0;
+  handshakeOnly = 0;
   setupMs = 0;
   frames: number[] = [];
   connectionIds: number[] = [];
@@ -46,7 +49,7 @@ export const connectionNotReusedKind: FindingKind = {
     return {
       // The cost is the client's choice but is spent as handshake round trips: Time by layer
       // shows it as the network's, and the title says so.
-      title: `Connections not reused: ${plural(group.fact("oneShot"), "connection")} to ${group.endpoint || "the server"} carried one request each (${msText(group.costMs)} of handshakes, in the network's time)`,
+      title: `Connections not reused: ${plural(group.fact("oneShot"), "connection")} to ${group.endpoint || "the server"} carried ${group.fact("handshakeOnly") === group.fact("oneShot") ? "a TLS handshake and no request" : "one request"} each (${msText(group.costMs)} of handshakes, in the network's time)`,
       explanation: `${group.fact("oneShot")} of ${group.fact("connections")} connections to this server carried a single request and were closed (first ones from frames ${group.first.frames.join(", ")}), so every request paid the TCP (and TLS) handshake again: ${msText(group.costMs)} of setup in all.`,
       advice:
         "Use a keep-alive connection pool in the client (Node: an http.Agent with keepAlive: true, reused across requests; most HTTP clients pool by default when one client object is reused), and check that neither side sends `Connection: close`.",
@@ -64,6 +67,7 @@ export const connectionNotReusedRule: RuleFactory = (context: RuleContext) => {
       const setupMs = chargedMs(exchange, ["connect", "tls"], "network");
       const setup = new ConnectionSetup();
       setup.setupMs = setupMs;
+      setup.handshakeOnly = exchange.protocol === "tls" && exchange.request.bytes === 0;
       track.slots[context.slot] = setup;
     },
     onConnection(summary: ConnectionSummary, track: ConnectionTrack | undefined): void {
@@ -80,6 +84,7 @@ export const connectionNotReusedRule: RuleFactory = (context: RuleContext) => {
       endpoint.oneShot++;
       const setup = track.slots[context.slot] as ConnectionSetup | undefined;
       endpoint.setupMs += setup?.setupMs ?? 0;
+      if (setup?.handshakeOnly === true) endpoint.handshakeOnly++;
       if (endpoint.frames.length < FRAMES_KEPT) endpoint.frames.push(summary.firstFrame);
       if (endpoint.connectionIds.length < FRAMES_KEPT) endpoint.connectionIds.push(summary.stream);
     },
@@ -99,6 +104,7 @@ export const connectionNotReusedRule: RuleFactory = (context: RuleContext) => {
           exchange: -1,
           facts: {
             oneShot: endpoint.oneShot,
+            handshakeOnly: endpoint.handshakeOnly,
             connections: endpoint.connections,
             setupMs: roundMs(endpoint.setupMs),
           },

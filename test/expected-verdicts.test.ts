@@ -154,6 +154,44 @@ describe("expected verdicts on the shared corpus", () => {
     assert.deepEqual(wrong, []);
   });
 
+  it("the issue's cases: each tells one story with its numbers", async (t) => {
+    if (!requireCorpus(t)) return;
+    const at = (file: string) => analyzeCapture(corpusPath(file));
+    // latency2: the network (SYN -> SYN/ACK 0.895 s, request -> ACK 1.155 s), in headline and bar.
+    const latency2 = await at("latency2.pcapng");
+    assert.match(
+      latency2.summary.headline,
+      /100% of the excess was the network: high-latency path/,
+    );
+    assert.ok(latency2.summary.byLayer.network > 0.95 * latency2.summary.totalMs);
+    // 206_example_a: iRTT 370 ms (Karn: the SYN/ACK pairs with the last SYN), not 3.37 s.
+    const a206 = await at("206_example_a.pcap");
+    const path = a206.findings.find((f) => f.kind === "high-latency-path")!;
+    assert.ok(
+      Math.abs(Number(path.evidence.facts?.handshakeRttMs) - 370.2) < 1,
+      JSON.stringify(path),
+    );
+    // nowebaccess2: three refused SYNs are three failed attempts over ~1 s, in Time by layer.
+    const refused = await at("nowebaccess2.pcapng");
+    assert.equal(refused.summary.failedConnections, 3);
+    assert.ok(Math.abs(refused.summary.byLayer["server-os"] - 999.158) < 1);
+    assert.match(
+      refused.summary.headline,
+      /^3 of 3 requests failed \(the server OS: connection refused/,
+    );
+    // get-to-ssh-server: the failure names its cause.
+    const ssh = await at("get-to-ssh-server.pcap");
+    assert.match(
+      ssh.summary.headline,
+      /^1 of 1 request failed \(the server app: the server aborted/,
+    );
+    // http_espn_fail: nine parallel attempts' cost is the union of their waits, within the capture.
+    const fail = await at("http_espn_fail.pcapng");
+    const syn = fail.findings.find((f) => f.kind === "syn-unanswered")!;
+    assert.ok(syn.costMs <= fail.capture.durationMs, `${syn.costMs} in ${fail.capture.durationMs}`);
+    assert.ok(Math.abs(syn.costMs - fail.summary.failedConnectionsMs) < 1);
+  });
+
   it("http_espn cut after 430 packets: what was in flight is capture-ended, not a failure", async (t) => {
     if (!requireCorpus(t)) return;
     const a = await analyzeCapture(corpusPath("http_espn.pcapng"), { maxPackets: 430 });

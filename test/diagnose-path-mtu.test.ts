@@ -45,9 +45,18 @@ describe("path-mtu-black-hole", () => {
     });
     assert.match(
       analysis.summary.headline,
-      /path-MTU black hole: 1448-byte segments never arrived/,
+      /^1 of 1 request failed \(the network: path-MTU black hole: 1448-byte segments never arrived/,
     );
     assert.ok(!kinds(analysis).includes("packet-loss"), kinds(analysis).join(", "));
+    // One story: at the server the response "ended" at its last send, but the client closed
+    // (frame 20) acknowledging only the head: it failed, and its time to the FIN is the network's.
+    assert.equal(analysis.summary.failures, 1);
+    const exchange = analysis.exchanges[0]!;
+    assert.ok(
+      Math.abs(exchange.startMs + exchange.durationMs - 3005.4) < 0.1,
+      `${exchange.durationMs}`,
+    );
+    assert.ok(analysis.summary.byLayer.network > 2950, JSON.stringify(analysis.summary.byLayer));
   });
 
   it("got through in smaller segments (pmtu-recovered.pcap): a warning, first send -> the ACK of all", async () => {

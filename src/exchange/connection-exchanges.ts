@@ -1051,6 +1051,33 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     this.emitter.emit(held);
   }
 
+  /**
+   * The last response was sent but never acknowledged, and the client closed its side (its FIN,
+   * acknowledging less than the response): it went
+   * without the whole response (a path that dropped the body, a client that gave up waiting).
+   * At the sender the response "ended" at its last send; for the client it never did: the
+   * exchange runs to the client's close, that time is the network's (the bytes were in flight),
+   * and it failed.
+   */
+  private undelivered(): void {
+    const held = this.held;
+    const r = this.reassembler;
+    if (held === undefined || held.response === null || r === undefined) return;
+    // Its own FIN (a reset ends both directions, whoever sent it).
+    if (this.clientEndReason !== "fin") return;
+    if (r.ackCovering(1, this.heldAckOffset, this.ackPoint)) return;
+    const end = held.startMs + held.durationMs;
+    const extraMs = Math.round((this.clientEndMs - end) * 1e6) / 1e6;
+    const last = held.phases[held.phases.length - 1];
+    if (last === undefined || !(extraMs > 0)) return;
+    last.durationMs = Math.round((last.durationMs + extraMs) * 1e6) / 1e6;
+    last.charges.network = Math.round(((last.charges.network ?? 0) + extraMs) * 1e6) / 1e6;
+    if ((last.charges.network ?? 0) * 2 >= last.durationMs) last.layer = "network";
+    last.frames = [last.frames[0] ?? this.clientEndFrame, this.clientEndFrame];
+    held.durationMs = Math.round((held.durationMs + extraMs) * 1e6) / 1e6;
+    held.outcome = this.rstFrame > 0 ? "reset" : "no-response";
+  }
+
   /** Emits what is left and drops the parsers: requests without responses, unpaired turns. */
   private close(): void {
     if (this.closed) return;
@@ -1067,6 +1094,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       this.pendingTurn = undefined;
       this.emitTurns(t, null);
     }
+    this.undelivered();
     this.releaseHeld();
     this.closed = true;
     this.dnsTracker?.finish();

@@ -6,7 +6,8 @@
  * No top-level await: the compiled CLI is also one CommonJS bundle (scripts/bundle-cli.ts), which
  * bin/load-bundle.cjs starts from V8's code cache.
  */
-import { Command } from "commander";
+import { Command, CommanderError } from "commander";
+import { ExitCode } from "./exit-codes.ts";
 import { reportFailure } from "./fail.ts";
 
 async function main(): Promise<void> {
@@ -17,7 +18,13 @@ async function main(): Promise<void> {
       "Which layer made this request slow or made it fail: client app, client OS, DNS, network, server OS or server app.",
     )
     .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)");
+    .showHelpAfterError("(run with --help for usage)")
+    // Usage errors exit 2 (INPUT_ERROR, as the README says), their message prefixed like every
+    // other error of the CLI; set before the commands are added, which inherit it.
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) => write(`wirewhy: ${text.replace(/^error: /, "")}`),
+    });
 
   // One line per command; each module exports `register(program)`.
   const commands = [
@@ -35,6 +42,12 @@ async function main(): Promise<void> {
   try {
     await program.parseAsync(process.argv);
   } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end the program normally; anything else was bad usage.
+      const done = error.code === "commander.helpDisplayed" || error.code === "commander.version";
+      process.exitCode = done || error.exitCode === 0 ? ExitCode.OK : ExitCode.INPUT_ERROR;
+      return;
+    }
     process.exitCode = reportFailure(error);
   }
 }

@@ -3,7 +3,7 @@
  * requests, N sequential keep-alive requests, or N generic request/response turns on a port no
  * parser claims. For measuring per-request cost on long connections.
  *
- * Usage: npx tsx scripts/make-session.ts OUT N [pipelined|sequential|turns] [--depth D] [--bursts] [--coalesce] [--think-us U]
+ * Usage: npx tsx scripts/make-session.ts OUT N [pipelined|sequential|turns] [--depth D] [--bursts] [--coalesce] [--think-us U] [--stall-us U]
  */
 import { type SessionShape, writeSessionFile } from "../src/testing/session-capture.ts";
 
@@ -18,11 +18,13 @@ const bursts = burstsAt >= 0 || coalesce;
 if (burstsAt >= 0) args.splice(burstsAt, 1);
 const thinkAt = args.indexOf("--think-us");
 const thinkUs = thinkAt >= 0 ? Number(args.splice(thinkAt, 2)[1]) : undefined;
+const stallAt = args.indexOf("--stall-us");
+const stallUs = stallAt >= 0 ? Number(args.splice(stallAt, 2)[1]) : undefined;
 const [out, n, shape = "pipelined"] = args;
 const requests = Number(n);
 if (!out || !Number.isInteger(requests) || requests < 0) {
   console.error(
-    "usage: make-session.ts OUT N [pipelined|sequential|turns] [--depth D] [--bursts] [--coalesce] [--think-us U]",
+    "usage: make-session.ts OUT N [pipelined|sequential|turns] [--depth D] [--bursts] [--coalesce] [--think-us U] [--stall-us U]",
   );
   process.exit(2);
 }
@@ -37,4 +39,5 @@ writeSessionFile(out, {
   bursts,
   coalesce,
   thinkUs,
+  stallUs,
 });

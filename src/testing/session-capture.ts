@@ -26,6 +26,11 @@ export interface SessionOptions {
   coalesce?: boolean;
   /** The server's think time before each answer (default 200 us in bursts, 5 us steady). */
   thinkUs?: number;
+  /**
+   * Bursts and sequential: each response's head, the client's ACK of it, then its body this long
+   * after (a server producing its body slowly: a stall every request, as slow-response-body sees).
+   */
+  stallUs?: number;
 }
 
 const CLIENT_IP = [10, 0, 0, 1];
@@ -198,7 +203,24 @@ export function writeSession(o: SessionOptions, flush: (chunk: Buffer) => void):
         }
         t += o.thinkUs ?? 200;
         for (let i = first; i < last; i++) {
-          sink.segment(t, server, client, FLAG_PSH | FLAG_ACK, client.seq, response(i));
+          const bytes = response(i);
+          const split = o.stallUs === undefined ? -1 : bytes.indexOf("\r\n\r\n") + 4;
+          if (split <= 0) {
+            sink.segment(t, server, client, FLAG_PSH | FLAG_ACK, client.seq, bytes);
+          } else {
+            sink.segment(
+              t,
+              server,
+              client,
+              FLAG_PSH | FLAG_ACK,
+              client.seq,
+              bytes.subarray(0, split),
+            );
+            t += 50;
+            sink.segment(t, client, server, FLAG_ACK, server.seq, empty);
+            t += o.stallUs ?? 0;
+            sink.segment(t, server, client, FLAG_PSH | FLAG_ACK, client.seq, bytes.subarray(split));
+          }
           t += 5;
         }
       }

@@ -8,6 +8,8 @@
  * "h2c" hands both directions to the HTTP/2 parser (RFC 7540 §3.2); to anything else (websocket,
  * Docker's raw "tcp" stream) and CONNECT tunnels, the bytes are only counted.
  */
+
+import { FifoQueue } from "../fifo-queue.ts";
 import { Http2Parser } from "../http2/http2-parser.ts";
 import { startsWithAscii } from "../latin1.ts";
 import type { ProtoSink, StreamConsumer, StreamDir, StreamEndReason } from "../types.ts";
@@ -35,7 +37,8 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
   http2: Http2Parser | undefined;
   private readonly sink: ProtoSink;
   private readonly readers: [Http1Reader, Http1Reader];
-  private readonly pending: PendingRequest[] = [];
+  /** Requests awaiting their responses, oldest first (a pipelining client may be far ahead). */
+  private readonly pending = new FifoQueue<PendingRequest>();
   /** The verdict for a request that asked to switch: "" undecided, else "switch" / "stay". */
   private switchVerdict = "";
   private upgradeRequest: HttpMessage | undefined;
@@ -158,7 +161,7 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
   private responseFraming(reader: Http1Reader, head: HttpHead, m: HttpMessage): HttpBodyFraming {
     const status = head.status;
     m.informational = status >= 100 && status < 200 && status !== 101;
-    const request = m.informational ? this.pending[0] : this.pending.shift();
+    const request = m.informational ? this.pending.peek() : this.pending.shift();
     if (request === undefined) {
       this.anomalyAt(reader, "http-response-without-request", m, `status ${status}`);
     } else {

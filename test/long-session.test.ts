@@ -88,3 +88,19 @@ describe("per-request work on one long connection", () => {
     });
   }
 });
+
+describe("a long session's stalls", () => {
+  it("are all re-charged to the app that made them, not only the connection's first ones", async () => {
+    // Each response's body comes 30 ms after its head was acknowledged: slow-response-body
+    // proves the 30 ms to the server app, on every request of the session (more stalls than
+    // the intervals a connection keeps: its latest are kept).
+    const requests = 1_000;
+    const path = join(dir, "stalls.pcap");
+    writeFileSync(path, sessionCapture({ shape: "sequential", requests, stallUs: 30_000 }));
+    const a = await analyzeCapture(path);
+    assert.equal(a.summary.exchanges, requests);
+    const serverAppMs = a.summary.byLayer["server-app"];
+    assert.ok(serverAppMs >= requests * 29.9, `server-app ${serverAppMs} ms`);
+    assert.ok(a.summary.byLayer.network < requests * 1, `network ${a.summary.byLayer.network} ms`);
+  });
+});

@@ -27,6 +27,70 @@ interface PendingRequest {
   upgrade: string;
 }
 
+/** `count` requests awaiting responses, indexes index..index+count-1, all of one method. */
+interface PendingRun extends PendingRequest {
+  count: number;
+}
+
+/**
+ * Requests awaiting their responses, oldest first, as runs of consecutive requests of one method
+ * (a pipelining client sends the same GET after GET): a client far ahead of its answers costs a
+ * few runs, not an entry per request, and each response takes its request in O(1).
+ */
+export class PendingRequests {
+  private readonly runs = new FifoQueue<PendingRun>();
+  /** Requests waiting, over all runs. */
+  length = 0;
+  /** The newest run, which the next request of its method extends. */
+  private last: PendingRun | undefined = undefined;
+
+  /** Runs held (for tests of the bound). */
+  get runCount(): number {
+    return this.runs.length;
+  }
+
+  push(index: number, method: string, upgrade: string): void {
+    const last = this.last;
+    this.length++;
+    if (
+      last !== undefined &&
+      upgrade === "" &&
+      last.upgrade === "" &&
+      last.method === method &&
+      last.index + last.count === index
+    ) {
+      last.count++;
+      return;
+    }
+    const run: PendingRun = { index, method, upgrade, count: 1 };
+    this.runs.push(run);
+    this.last = run;
+  }
+
+  /** The oldest request, left waiting. */
+  peek(): PendingRequest | undefined {
+    const run = this.runs.peek();
+    return run === undefined
+      ? undefined
+      : { index: run.index, method: run.method, upgrade: run.upgrade };
+  }
+
+  /** Takes the oldest request. */
+  shift(): PendingRequest | undefined {
+    const run = this.runs.peek();
+    if (run === undefined) return undefined;
+    const request = { index: run.index, method: run.method, upgrade: run.upgrade };
+    this.length--;
+    run.index++;
+    run.count--;
+    if (run.count === 0) {
+      this.runs.shift();
+      if (this.last === run) this.last = undefined;
+    }
+    return request;
+  }
+}
+
 export class Http1Parser implements StreamConsumer, Http1ReaderHost {
   wantsData = true;
   readonly mode: [Http1Mode, Http1Mode] = ["http1", "http1"];
@@ -38,7 +102,7 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
   private readonly sink: ProtoSink;
   private readonly readers: [Http1Reader, Http1Reader];
   /** Requests awaiting their responses, oldest first (a pipelining client may be far ahead). */
-  private readonly pending = new FifoQueue<PendingRequest>();
+  readonly pending = new PendingRequests();
   /** The verdict for a request that asked to switch: "" undecided, else "switch" / "stay". */
   private switchVerdict = "";
   private upgradeRequest: HttpMessage | undefined;
@@ -143,7 +207,7 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
       return "switch";
     }
     const asksSwitch = head.method === "CONNECT" ? "connect" : head.upgrade;
-    this.pending.push({ index: m.index, method: head.method, upgrade: asksSwitch });
+    this.pending.push(m.index, head.method, asksSwitch);
     if (asksSwitch !== "") {
       reader.switchPending = true;
       this.switchVerdict = "";

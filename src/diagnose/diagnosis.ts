@@ -141,8 +141,13 @@ export class Diagnosis implements PassObserver {
     const track = exchange.connection >= 0 ? this.tracks.find(exchange.connection) : undefined;
     if (track !== undefined && !track.included) return;
     if (exchange.connection >= 0) {
-      const intervals = this.intervals.of(exchange.connection);
-      if (intervals !== undefined) rechargeExchange(exchange, intervals);
+      const intervals = this.intervals.intervalsOf(exchange.connection);
+      if (intervals !== undefined && intervals.length > 0) {
+        // Intervals that ended before the exchange's first phase cannot overlap any of them.
+        let fromMs = Number.POSITIVE_INFINITY;
+        for (const phase of exchange.phases) if (phase.startMs < fromMs) fromMs = phase.startMs;
+        rechargeExchange(exchange, intervals.list, intervals.firstEndingAfter(fromMs));
+      }
     }
     const failed = exchangeFailed(exchange);
     track?.noteExchange(

@@ -8,15 +8,20 @@ import type { Exchange, Phase } from "../exchange/types.ts";
 import { LAYERS, type Layer } from "../model/finding.ts";
 import type { ProvenInterval } from "./proven-intervals.ts";
 
-/** Applies every interval to every phase it overlaps. Returns true when a charge changed. */
+/**
+ * Applies every interval (from index `from` on: those before it are known to end before the
+ * exchange's first phase) to every phase it overlaps. Returns true when a charge changed.
+ */
 export function rechargeExchange(
   exchange: Exchange,
   intervals: readonly ProvenInterval[],
+  from = 0,
 ): boolean {
   let changed = false;
   for (const phase of exchange.phases) {
     const phaseEndMs = phase.startMs + phase.durationMs;
-    for (const interval of intervals) {
+    for (let i = from; i < intervals.length; i++) {
+      const interval = intervals[i]!;
       if (interval.phase !== undefined && interval.phase !== phase.name) continue;
       const overlapMs =
         Math.min(phaseEndMs, interval.endMs) - Math.max(phase.startMs, interval.startMs);

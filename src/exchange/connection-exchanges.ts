@@ -12,6 +12,7 @@ import type { PacketView } from "../decode/types.ts";
 import { TcpFlag } from "../decode/types.ts";
 import type { AckPoint } from "../proto/ack-history.ts";
 import { DnsTracker } from "../proto/dns/dns-tracker.ts";
+import { FifoQueue } from "../proto/fifo-queue.ts";
 import type { HttpMessage } from "../proto/http1/http1-message.ts";
 import type { Http2StreamMessage } from "../proto/http2/http2-message.ts";
 import type { ProtoMessage } from "../proto/proto-message.ts";
@@ -157,7 +158,7 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
   private exchangeIndex = 0;
   private prevEndMs = 0;
   private prevEndFrame = 0;
-  private readonly pendingRequests: HttpMessage[] = [];
+  private readonly pendingRequests = new FifoQueue<HttpMessage>();
   private readonly earlyResponses: HttpMessage[] = [];
   private interimCount = 0;
   private interimBytes = 0;
@@ -502,10 +503,10 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       return;
     }
     // Requests before the answered one got none (FIFO pairing, RFC 9112 §9.3.2).
-    while (pending.length > 0 && pending[0].index < m.requestIndex) {
+    while (pending.length > 0 && pending.peek()!.index < m.requestIndex) {
       this.emitHttp(pending.shift() as HttpMessage, null);
     }
-    if (pending.length > 0 && pending[0].index === m.requestIndex) {
+    if (pending.length > 0 && pending.peek()!.index === m.requestIndex) {
       this.emitHttp(pending.shift() as HttpMessage, m);
       return;
     }

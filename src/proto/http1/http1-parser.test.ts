@@ -278,3 +278,36 @@ test("Transfer-Encoding with Content-Length is named; a response to an unseen re
   const [req] = f.messages.filter((m) => m.kind === "request");
   assert.deepEqual([req.framing, req.bodyBytes], ["chunked", 11]);
 });
+
+test("a client pipelining far ahead: its waiting requests held as runs, responses paired in order", () => {
+  // 10,000 GETs with a HEAD in the middle before any response, then every response: the
+  // parser holds three runs (GET, HEAD, GET), not 10,000 entries, and frames the HEAD's
+  // response without a body.
+  const f = new Feeder();
+  const n = 10_000;
+  const head = 5_000;
+  for (let i = 0; i < n; i++) {
+    f.send(0, `${i === head ? "HEAD" : "GET"} /item/${i} HTTP/1.1\r\nHost: x\r\n\r\n`);
+  }
+  assert.equal(f.parser.pending.length, n);
+  assert.equal(f.parser.pending.runCount, 3);
+  for (let i = 0; i < n; i++) {
+    f.send(
+      1,
+      i === head
+        ? "HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\n"
+        : "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok",
+    );
+  }
+  assert.equal(f.parser.pending.length, 0);
+  assert.equal(f.parser.pending.runCount, 0);
+  const responses = f.messages.filter((m) => m.kind === "response");
+  assert.equal(responses.length, n);
+  assert.deepEqual(
+    responses.map((m) => m.requestIndex),
+    Array.from({ length: n }, (_, i) => i),
+  );
+  assert.equal(responses[head]!.requestMethod, "HEAD");
+  assert.equal(responses[head]!.bodyBytes, 0);
+  assert.equal(f.anomalies.length, 0);
+});

@@ -8,6 +8,8 @@
  * "h2c" hands both directions to the HTTP/2 parser (RFC 7540 §3.2); to anything else (websocket,
  * Docker's raw "tcp" stream) and CONNECT tunnels, the bytes are only counted.
  */
+
+import { FifoQueue } from "../fifo-queue.ts";
 import { Http2Parser } from "../http2/http2-parser.ts";
 import { startsWithAscii } from "../latin1.ts";
 import type { ProtoSink, StreamConsumer, StreamDir, StreamEndReason } from "../types.ts";
@@ -25,6 +27,70 @@ interface PendingRequest {
   upgrade: string;
 }
 
+/** `count` requests awaiting responses, indexes index..index+count-1, all of one method. */
+interface PendingRun extends PendingRequest {
+  count: number;
+}
+
+/**
+ * Requests awaiting their responses, oldest first, as runs of consecutive requests of one method
+ * (a pipelining client sends the same GET after GET): a client far ahead of its answers costs a
+ * few runs, not an entry per request, and each response takes its request in O(1).
+ */
+export class PendingRequests {
+  private readonly runs = new FifoQueue<PendingRun>();
+  /** Requests waiting, over all runs. */
+  length = 0;
+  /** The newest run, which the next request of its method extends. */
+  private last: PendingRun | undefined = undefined;
+
+  /** Runs held (for tests of the bound). */
+  get runCount(): number {
+    return this.runs.length;
+  }
+
+  push(index: number, method: string, upgrade: string): void {
+    const last = this.last;
+    this.length++;
+    if (
+      last !== undefined &&
+      upgrade === "" &&
+      last.upgrade === "" &&
+      last.method === method &&
+      last.index + last.count === index
+    ) {
+      last.count++;
+      return;
+    }
+    const run: PendingRun = { index, method, upgrade, count: 1 };
+    this.runs.push(run);
+    this.last = run;
+  }
+
+  /** The oldest request, left waiting. */
+  peek(): PendingRequest | undefined {
+    const run = this.runs.peek();
+    return run === undefined
+      ? undefined
+      : { index: run.index, method: run.method, upgrade: run.upgrade };
+  }
+
+  /** Takes the oldest request. */
+  shift(): PendingRequest | undefined {
+    const run = this.runs.peek();
+    if (run === undefined) return undefined;
+    const request = { index: run.index, method: run.method, upgrade: run.upgrade };
+    this.length--;
+    run.index++;
+    run.count--;
+    if (run.count === 0) {
+      this.runs.shift();
+      if (this.last === run) this.last = undefined;
+    }
+    return request;
+  }
+}
+
 export class Http1Parser implements StreamConsumer, Http1ReaderHost {
   wantsData = true;
   readonly mode: [Http1Mode, Http1Mode] = ["http1", "http1"];
@@ -35,7 +101,8 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
   http2: Http2Parser | undefined;
   private readonly sink: ProtoSink;
   private readonly readers: [Http1Reader, Http1Reader];
-  private readonly pending: PendingRequest[] = [];
+  /** Requests awaiting their responses, oldest first (a pipelining client may be far ahead). */
+  readonly pending = new PendingRequests();
   /** The verdict for a request that asked to switch: "" undecided, else "switch" / "stay". */
   private switchVerdict = "";
   private upgradeRequest: HttpMessage | undefined;
@@ -140,7 +207,7 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
       return "switch";
     }
     const asksSwitch = head.method === "CONNECT" ? "connect" : head.upgrade;
-    this.pending.push({ index: m.index, method: head.method, upgrade: asksSwitch });
+    this.pending.push(m.index, head.method, asksSwitch);
     if (asksSwitch !== "") {
       reader.switchPending = true;
       this.switchVerdict = "";
@@ -158,7 +225,7 @@ export class Http1Parser implements StreamConsumer, Http1ReaderHost {
   private responseFraming(reader: Http1Reader, head: HttpHead, m: HttpMessage): HttpBodyFraming {
     const status = head.status;
     m.informational = status >= 100 && status < 200 && status !== 101;
-    const request = m.informational ? this.pending[0] : this.pending.shift();
+    const request = m.informational ? this.pending.peek() : this.pending.shift();
     if (request === undefined) {
       this.anomalyAt(reader, "http-response-without-request", m, `status ${status}`);
     } else {

@@ -78,7 +78,7 @@ export async function runBusySuite(args: string[]): Promise<void> {
     {
       name: "busy",
       path: busyPath,
-      what: "nginx-like busy server: half of the clients `Connection: close`",
+      what: "a busy Node HTTP server on loopback, half of its clients `Connection: close`",
       exchanges: true,
       targets: [
         { row: "wirewhy analyze", timesTshark: 8, maxRssMB: 300 },

@@ -205,7 +205,7 @@ export async function runBusySuite(args: string[]): Promise<void> {
       if (!bad) return undefined;
       return bad.outcome === "timeout"
         ? `did not finish in ${timeoutSec} s`
-        : `failed (exit ${bad.status})`;
+        : `failed (exit ${bad.status}${firstLine(bad.stderr)})`;
     };
     const times = (x: number | undefined) =>
       x === undefined ? "–" : `${x.toFixed(x >= 10 ? 0 : 1)}×`;
@@ -292,4 +292,14 @@ async function countLines(path: string, needle: string): Promise<number> {
   }
   if (tail.includes(needle)) n++;
   return n;
+}
+
+/** ": " and the first line of a command's error output (its reason), or "". */
+function firstLine(stderr: string): string {
+  const line = stderr
+    .split("\n")
+    .find((l) => l.trim() !== "")
+    ?.replace(/^wirewhy: (internal error: )?/, "")
+    .trim();
+  return line ? `: ${line.slice(0, 60)}` : "";
 }

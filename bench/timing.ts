@@ -56,10 +56,11 @@ export interface BoundedTiming extends Timing {
 }
 
 /**
- * Runs `argv` once as timeCommand does, stopped after `limitSec` (GNU timeout, SIGTERM then
- * SIGKILL 5 s later, inside GNU time so the peak RSS is the command's); never exits: a command
- * that fails or runs out of time is reported as such. stdout goes to `stdoutPath` (default
- * /dev/null).
+ * Runs `argv` once as timeCommand does, killed after `limitSec` (GNU timeout inside GNU time, so
+ * the peak RSS is the command's: --foreground makes timeout signal only the command and stay to
+ * reap it, where killing its whole process group would kill timeout too and lose the command's
+ * RSS); never exits: a command that fails or runs out of time is reported as such. stdout goes to
+ * `stdoutPath` (default /dev/null).
  */
 export function timeCommandBounded(
   capture: string,
@@ -73,7 +74,15 @@ export function timeCommandBounded(
   try {
     const run = spawnSync(
       "/usr/bin/time",
-      ["-f", "%e %M %U %S", "-o", timeFile, "timeout", "-k", "5", String(limitSec), ...argv],
+      [
+        "-f",
+        "%e %M %U %S",
+        "-o",
+        timeFile,
+        ...["timeout", "--foreground", "-s", "KILL"],
+        String(limitSec),
+        ...argv,
+      ],
       { stdio: ["ignore", out, "pipe"], maxBuffer: 1e8, env },
     );
     const [elapsed, maxKb, user, sys] = readFileSync(timeFile, "utf8")
@@ -82,9 +91,10 @@ export function timeCommandBounded(
       .pop()!
       .split(" ")
       .map(Number);
-    // timeout exits 124 when it stopped the command with SIGTERM, 137 when SIGKILL was needed.
+    // timeout exits 137 when it killed the command (128 + SIGKILL); a command the kernel killed
+    // (out of memory) shows as a signal too, so the elapsed time tells the two apart.
     const outcome =
-      run.status === 0 ? "ok" : run.status === 124 || run.status === 137 ? "timeout" : "failed";
+      run.status === 0 ? "ok" : run.status === 137 && elapsed! >= limitSec ? "timeout" : "failed";
     return {
       seconds: elapsed!,
       rssMB: maxKb! / 1024,

@@ -294,12 +294,13 @@ async function countLines(path: string, needle: string): Promise<number> {
   return n;
 }
 
-/** ": " and the first line of a command's error output (its reason), or "". */
+/** ": " and the reason in a command's error output (its first line), or "". */
 function firstLine(stderr: string): string {
-  const line = stderr
-    .split("\n")
-    .find((l) => l.trim() !== "")
-    ?.replace(/^wirewhy: (internal error: )?/, "")
+  const lines = stderr.split("\n");
+  // V8's out-of-memory report starts with its last GCs; its reason is the FATAL ERROR line.
+  const line = (lines.find((l) => l.startsWith("FATAL ERROR: ")) ?? lines.find((l) => l.trim()))
+    ?.replace(/^FATAL ERROR: /, "")
+    .replace(/^wirewhy: (internal error: )?/, "")
     .trim();
   return line ? `: ${line.slice(0, 60)}` : "";
 }

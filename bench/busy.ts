@@ -205,7 +205,7 @@ export async function runBusySuite(args: string[]): Promise<void> {
       if (!bad) return undefined;
       return bad.outcome === "timeout"
         ? `did not finish in ${timeoutSec} s`
-        : `failed (exit ${bad.status}${firstLine(bad.stderr)})`;
+        : `failed after ${bad.seconds.toFixed(0)} s (exit ${bad.status}${firstLine(bad.stderr)})`;
     };
     const times = (x: number | undefined) =>
       x === undefined ? "–" : `${x.toFixed(x >= 10 ? 0 : 1)}×`;
@@ -302,5 +302,5 @@ function firstLine(stderr: string): string {
     ?.replace(/^FATAL ERROR: /, "")
     .replace(/^wirewhy: (internal error: )?/, "")
     .trim();
-  return line ? `: ${line.slice(0, 60)}` : "";
+  return line ? `: ${line.slice(0, 80)}` : "";
 }

@@ -46,13 +46,18 @@ export function register(program: Command): void {
       );
       if (flags.json) {
         const { capture } = result;
-        process.stdout.write(
-          `${JSON.stringify({
+        // Row by row: one string of 500,000 connections is past V8's string length.
+        const { writeJsonWithRows } = await import("../json-stream.ts");
+        await writeJsonWithRows(
+          process.stdout,
+          {
             schema: "wirewhy.conns/1",
             source: capture.source,
             connections: shown,
             totals: result.totals,
-          })}\n`,
+          },
+          "connections",
+          shown,
         );
       } else {
         const { renderConnectionsText } = await import("../../report/conns-text.ts");

@@ -2,6 +2,7 @@
  * The capture a command reads: a positional FILE or tcpdump/tshark's `-r FILE`; "-" is standard
  * input. Also the common ending of capture commands: warnings on stderr and the exit code.
  */
+import { fstatSync } from "node:fs";
 import type { Command } from "commander";
 import type { CaptureWarning } from "../capture/types.ts";
 import { printable } from "../model/printable-text.ts";
@@ -25,6 +26,20 @@ export function captureSource(file: string | undefined, options: { read?: string
   if (!source)
     throw new UsageError("no capture given: pass FILE, -r FILE, or - for standard input");
   return source;
+}
+
+/**
+ * Whether the capture comes as it happens: standard input that is a pipe, a socket or a terminal
+ * (`tcpdump -U -w - | wirewhy packets -`), not a redirected file. Line outputs then go out as
+ * they are made.
+ */
+export function isLiveSource(source: string): boolean {
+  if (source !== "-") return false;
+  try {
+    return !fstatSync(0).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /** Prints the reader's warnings on stderr and returns the exit code for what was read. */

@@ -8,21 +8,39 @@ import { writeSync } from "node:fs";
 
 const FLUSH_AT_CHARS = 64 * 1024;
 
+/** A live source's lines wait at most this long (tcpdump -l prints each line; this batches bursts). */
+export const LIVE_FLUSH_MS = 20;
+
 export class LineWriter {
   /** Lines not yet written, each ended by "\n": appended as a rope, flattened once by the write. */
   private pending = "";
   closed = false;
+  private timer: ReturnType<typeof setTimeout> | undefined = undefined;
 
-  constructor(private readonly fd = 1) {}
+  /**
+   * `live`: the input is a pipe or a live capture, whose packets come as they happen: lines go
+   * out within LIVE_FLUSH_MS instead of waiting for 64 KiB.
+   */
+  constructor(
+    private readonly fd = 1,
+    private readonly live = false,
+  ) {}
 
   line(text: string): void {
     if (this.closed) return;
     this.pending += text;
     this.pending += "\n";
     if (this.pending.length >= FLUSH_AT_CHARS) this.flush();
+    else if (this.live && this.timer === undefined) {
+      this.timer = setTimeout(() => this.flush(), LIVE_FLUSH_MS);
+    }
   }
 
   flush(): void {
+    if (this.timer !== undefined) {
+      clearTimeout(this.timer);
+      this.timer = undefined;
+    }
     if (this.pending.length === 0 || this.closed) return;
     const text = this.pending;
     this.pending = "";

@@ -1,5 +1,11 @@
 import type { Command } from "commander";
-import { captureSource, finishCapture, parsePositiveInt, withCaptureInput } from "../input.ts";
+import {
+  captureSource,
+  finishCapture,
+  isLiveSource,
+  parsePositiveInt,
+  withCaptureInput,
+} from "../input.ts";
 
 interface PacketsFlags {
   read?: string;
@@ -15,8 +21,10 @@ export function register(program: Command): void {
     .action(async (file: string | undefined, flags: PacketsFlags) => {
       const { writePackets } = await import("../../report/packets.ts");
       const { LineWriter } = await import("../../report/output.ts");
-      const out = new LineWriter();
-      const meta = await writePackets(captureSource(file, flags), flags, out);
+      const source = captureSource(file, flags);
+      // From a pipe (a live tcpdump) each line goes out as its packet is read.
+      const out = new LineWriter(1, isLiveSource(source));
+      const meta = await writePackets(source, flags, out);
       const limited = flags.count !== undefined && meta.packets >= flags.count;
       process.exitCode = finishCapture(meta.warnings, meta.stoppedEarly && !limited && !out.closed);
     });

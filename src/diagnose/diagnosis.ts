@@ -103,7 +103,8 @@ export class Diagnosis implements PassObserver {
       this.lastTsNsec = record.tsNsec;
     }
     this.lastTimeMs = packet.timeMs;
-    if (packet.connection < 0) return;
+    // A closed connection's late packets come after its summary: its track is gone.
+    if (packet.connection < 0 || packet.afterClose) return;
     const track = this.tracks.track(packet.connection);
     if (this.clientPorts !== undefined) {
       if (track.firstMs < 0) {

@@ -102,6 +102,7 @@ class Pass {
       dupAckNumber: 0,
       connection: -1,
       fromClient: false,
+      afterClose: false,
       timeMs: 0,
     };
   }
@@ -126,9 +127,16 @@ class Pass {
       state = conn === this.lastConn ? this.lastState : this.stateOf(conn);
       p.connection = conn.stream;
       p.fromClient = (state as ConnectionExchanges).isFromClient(this.analyzer.lastFromA);
+      p.afterClose = false;
+    } else if (this.analyzer.lastAfterClose) {
+      // A late packet of a closed connection (its exchanges are done, its summary emitted).
+      p.connection = this.analyzer.lastStream;
+      p.fromClient = this.analyzer.lastFromClient;
+      p.afterClose = true;
     } else {
       p.connection = -1;
       p.fromClient = false;
+      p.afterClose = false;
     }
     const observers = this.packetObservers;
     for (let i = 0; i < observers.length; i++) observers[i].onPacket?.(p);

@@ -42,6 +42,8 @@ export interface PassOptions {
    * the tcp stage classifies a connection only until its handshake (TcpAnalyzerOptions.flagPackets).
    */
   flagPackets?: boolean;
+  /** The tcp stage's cap on connections with live state (TcpAnalyzerOptions.maxConnections). */
+  maxConnections?: number;
 }
 
 export interface PassResult {
@@ -90,6 +92,7 @@ class Pass {
       keepSummaries: options.keepConnections ?? true,
       flagPackets: options.flagPackets ?? this.packetObservers.length > 0,
       onConnectionEnd: (conn) => this.onConnectionEnd(conn),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
       // Summaries only for those who read them (each costs a few microseconds).
       ...(this.connectionObservers.length > 0
         ? { onConnection: (summary: ConnectionSummary) => this.onConnection(summary) }

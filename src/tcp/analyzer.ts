@@ -27,6 +27,7 @@ import { EndpointState } from "./endpoint-state.ts";
 import { ANY_RETRANSMISSION, AnalysisFlag } from "./flags.ts";
 import { FlowSide, FlowTable, flowHash, flowSide, PacketTuple } from "./flow-table.ts";
 import { HistoryLetter, isPowerOfTen } from "./history.ts";
+import { type TcpLimits, TOMBSTONES_PER_CONNECTION } from "./limits.ts";
 import { classifyReset } from "./resets.ts";
 import { decideRoles } from "./roles.ts";
 import { Segment } from "./segment.ts";
@@ -119,11 +120,20 @@ export class TcpAnalyzer {
   /** Every packet gets its flags (TcpAnalyzerOptions.flagPackets, or summaries count them). */
   private readonly flagging: boolean;
   private readonly summaries: ConnectionSummary[] = [];
+  private readonly maxConnections: number;
+  private readonly maxTombstones: number;
+  private evicted = 0;
+  private evictedHalfOpen = 0;
+  private firstEvictionNs = -1;
+  private lastEvictionNs = -1;
+  private droppedTombstones = 0;
   private readonly totals = new Float64Array(FLAG_COUNT_KEYS.length);
   private readonly anomalies = new Map<string, number>();
   /** Sweep queue (FIFO by activity time); `queueHead` indexes its first live element. */
   private queue: Connection[] = [];
   private queueHead = 0;
+  /** Connections finalized while still in the sweep queue (compacted away by the sweep). */
+  private finalizedInQueue = 0;
   /** Closed connections, for their late packets (tombstone.ts); expiry queue FIFO by activity. */
   private readonly tombs = new FlowTable<Tombstone>();
   private tombQueue: Tombstone[] = [];
@@ -173,6 +183,8 @@ export class TcpAnalyzer {
     this.keepSummaries = options.keepSummaries ?? true;
     this.summarizing = this.keepSummaries || this.onConnection !== undefined;
     this.flagging = (options.flagPackets ?? true) || this.summarizing;
+    this.maxConnections = Math.max(1, options.maxConnections ?? Number.POSITIVE_INFINITY);
+    this.maxTombstones = this.maxConnections * TOMBSTONES_PER_CONNECTION;
   }
 
   /**
@@ -256,6 +268,7 @@ export class TcpAnalyzer {
       }
     }
     if (conn === undefined) {
+      if (table.size >= this.maxConnections) this.evictOldest(timeNs);
       conn = new Connection(this.streams++, tuple, hash, this.seriesMaxPoints);
       conn.id = table.insert(conn);
       fromA = true;
@@ -450,8 +463,68 @@ export class TcpAnalyzer {
     if (this.recent === conn) this.recent = undefined;
     const tomb = new Tombstone(conn, decideRoles(conn).clientIsA);
     this.finalize(conn);
+    if (this.tombs.size >= this.maxTombstones) this.dropOldestTombstone();
     tomb.id = this.tombs.insert(tomb);
     this.tombQueue.push(tomb);
+  }
+
+  /**
+   * The connection cap is reached: summarise the connection idle longest (the sweep queue's
+   * order, re-queueing those active since) with what it has seen; it leaves a tombstone.
+   */
+  private evictOldest(timeNs: number): void {
+    const q = this.queue;
+    let head = this.queueHead;
+    while (head < q.length) {
+      const conn = q[head++];
+      if (conn.finalized || conn.id < 0) {
+        this.leftQueueFinalized();
+        continue;
+      }
+      if (conn.lastTimeNs > conn.queuedAtNs) {
+        conn.queuedAtNs = conn.lastTimeNs;
+        q.push(conn);
+        continue;
+      }
+      this.queueHead = head;
+      this.evicted++;
+      if (conn.handshakeAckTimeNs < 0) this.evictedHalfOpen++;
+      if (this.firstEvictionNs < 0) this.firstEvictionNs = timeNs;
+      this.lastEvictionNs = timeNs;
+      this.close(conn);
+      this.leftQueueFinalized();
+      return;
+    }
+    this.queueHead = head;
+  }
+
+  private dropOldestTombstone(): void {
+    const q = this.tombQueue;
+    let head = this.tombHead;
+    while (head < q.length) {
+      const tomb = q[head++];
+      if (tomb.id < 0) continue;
+      this.tombs.remove(tomb.id);
+      tomb.id = -1;
+      this.droppedTombstones++;
+      break;
+    }
+    this.tombHead = head;
+  }
+
+  /** What the caps did; undefined when none was reached. */
+  private limits(): TcpLimits | undefined {
+    if (this.evicted === 0 && this.droppedTombstones === 0) return undefined;
+    const ms = (ns: number) => (ns < 0 ? -1 : Math.round((ns - this.baseNsec) / 1e3) / 1e3);
+    return {
+      maxConnections: this.maxConnections,
+      maxTombstones: this.maxTombstones,
+      evictedConnections: this.evicted,
+      evictedHalfOpen: this.evictedHalfOpen,
+      firstEvictionMs: ms(this.firstEvictionNs),
+      lastEvictionMs: ms(this.lastEvictionNs),
+      droppedTombstones: this.droppedTombstones,
+    };
   }
 
   /** Wireshark's tcp.analysis flags of the segment in `s` (into s.flags), in their precedence. */
@@ -495,6 +568,7 @@ export class TcpAnalyzer {
     this.tombHead = 0;
     const connections = this.summaries.sort((a, b) => a.stream - b.stream);
     const flags = flagCountsOf(this.totals);
+    const limits = this.limits();
     return {
       connections,
       totals: {
@@ -504,6 +578,7 @@ export class TcpAnalyzer {
         flags,
         anomalies: Object.fromEntries([...this.anomalies].sort()),
         vantage: captureVantage(this.streams, this.vantageTally),
+        ...(limits !== undefined ? { limits } : {}),
       },
     };
   }
@@ -919,6 +994,7 @@ export class TcpAnalyzer {
       const conn = q[head];
       if (conn.finalized || conn.id < 0) {
         head++;
+        this.leftQueueFinalized();
         continue;
       }
       if (conn.queuedAtNs + CLOSED_LINGER_NS > now) break; // everything after is younger
@@ -933,13 +1009,20 @@ export class TcpAnalyzer {
         this.table.remove(conn.id);
         conn.id = -1;
         this.finalize(conn);
+        this.leftQueueFinalized();
       } else {
         conn.queuedAtNs = conn.lastTimeNs;
         q.push(conn);
       }
     }
     this.queueHead = head;
-    if (head > 4096 && head * 2 > q.length) {
+    // Connections closed (or evicted) before their turn would stay referenced until the queue's
+    // head reaches them, up to OPEN_IDLE_NS later: drop them once they are half the queue.
+    if (this.finalizedInQueue * 2 > q.length - head) {
+      this.queue = q.slice(head).filter((c) => !c.finalized);
+      this.queueHead = 0;
+      this.finalizedInQueue = 0;
+    } else if (head > 4096 && head * 2 > q.length) {
       this.queue = q.slice(head);
       this.queueHead = 0;
     }
@@ -974,9 +1057,15 @@ export class TcpAnalyzer {
     }
   }
 
+  /** A finalized connection left the sweep queue (finalizedInQueue counts those still in it). */
+  private leftQueueFinalized(): void {
+    if (this.finalizedInQueue > 0) this.finalizedInQueue--;
+  }
+
   private finalize(conn: Connection): void {
     if (conn.finalized) return;
     conn.finalized = true;
+    this.finalizedInQueue++;
     const summary = this.summarizing ? buildSummary(conn, this.baseSec, this.baseNsec) : undefined;
     const vantage = summary !== undefined ? summary.vantage : summaryVantage(conn);
     conn.release();

@@ -104,3 +104,101 @@ export function synFlood(
   }
   return out;
 }
+
+/**
+ * One source trying `ports` destination ports on one host, `everyUs` apart, each refused with
+ * RST/ACK (nothing listens) or, with `unanswered`, dropped.
+ */
+export function portScan(
+  ports: number,
+  options: { source: number; host: number; everyUs: number; unanswered?: boolean },
+): SyntheticSegment[] {
+  const out: SyntheticSegment[] = [];
+  for (let i = 0; i < ports; i++) {
+    const seq = Math.imul(i + 7, 2654435761) >>> 0;
+    const atUs = i * options.everyUs;
+    const sport = 40000 + (i % 20000);
+    const dport = 1 + i;
+    out.push({
+      atUs,
+      src: options.source,
+      dst: options.host,
+      sport,
+      dport,
+      seq,
+      ack: 0,
+      flags: TcpFlag.SYN,
+    });
+    if (!options.unanswered) {
+      out.push({
+        atUs: atUs + 1,
+        src: options.host,
+        dst: options.source,
+        sport: dport,
+        dport: sport,
+        seq: 0,
+        ack: (seq + 1) >>> 0,
+        flags: TcpFlag.RST | TcpFlag.ACK,
+      });
+    }
+  }
+  return out;
+}
+
+/** `n` connections to one server port that open (SYN, SYN/ACK, ACK) and are reset by the server. */
+export function resetStorm(
+  n: number,
+  options: { server: number; port: number; clients: number; everyUs: number },
+): SyntheticSegment[] {
+  const out: SyntheticSegment[] = [];
+  for (let i = 0; i < n; i++) {
+    const client = ipv4(10, 2, (i % options.clients) >> 8, (i % options.clients) & 0xff);
+    const cport = 1024 + (Math.floor(i / options.clients) % 60000);
+    const cs = Math.imul(i + 3, 2654435761) >>> 0;
+    const ss = Math.imul(i + 5, 40503) >>> 0;
+    const t = i * options.everyUs;
+    const { server, port } = options;
+    const A = TcpFlag.ACK;
+    out.push({
+      atUs: t,
+      src: client,
+      dst: server,
+      sport: cport,
+      dport: port,
+      seq: cs,
+      ack: 0,
+      flags: TcpFlag.SYN,
+    });
+    out.push({
+      atUs: t + 1,
+      src: server,
+      dst: client,
+      sport: port,
+      dport: cport,
+      seq: ss,
+      ack: (cs + 1) >>> 0,
+      flags: TcpFlag.SYN | A,
+    });
+    out.push({
+      atUs: t + 2,
+      src: client,
+      dst: server,
+      sport: cport,
+      dport: port,
+      seq: (cs + 1) >>> 0,
+      ack: (ss + 1) >>> 0,
+      flags: A,
+    });
+    out.push({
+      atUs: t + 3,
+      src: server,
+      dst: client,
+      sport: port,
+      dport: cport,
+      seq: (ss + 1) >>> 0,
+      ack: (cs + 1) >>> 0,
+      flags: TcpFlag.RST | A,
+    });
+  }
+  return out;
+}

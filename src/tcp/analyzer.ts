@@ -63,6 +63,10 @@ export const CLOSE_GRACE_NS = 1e9;
 export const UNANSWERED_IDLE_NS = 180e9;
 /** Any other connection idle this long is summarised (it stays in the table if it has traffic later). */
 export const OPEN_IDLE_NS = 3600e9;
+/** A queue is compacted once this many entries are gone from its head… */
+const QUEUE_COMPACT_MIN = 1024;
+/** …and they are more than 1/QUEUE_COMPACT_SHARE of it. */
+const QUEUE_COMPACT_SHARE = 8;
 /** The sweep of idle connections runs every this many TCP packets. */
 const SWEEP_EVERY_PACKETS = 4096;
 /** Checksums are verified on the first few segments of each direction only (vantage evidence). */
@@ -1017,12 +1021,12 @@ export class TcpAnalyzer {
     }
     this.queueHead = head;
     // Connections closed (or evicted) before their turn would stay referenced until the queue's
-    // head reaches them, up to OPEN_IDLE_NS later: drop them once they are half the queue.
-    if (this.finalizedInQueue * 2 > q.length - head) {
+    // head reaches them, up to OPEN_IDLE_NS later: drop them once they are a quarter of it.
+    if (this.finalizedInQueue * 4 > q.length - head) {
       this.queue = q.slice(head).filter((c) => !c.finalized);
       this.queueHead = 0;
       this.finalizedInQueue = 0;
-    } else if (head > 4096 && head * 2 > q.length) {
+    } else if (head > QUEUE_COMPACT_MIN && head * QUEUE_COMPACT_SHARE > q.length) {
       this.queue = q.slice(head);
       this.queueHead = 0;
     }
@@ -1051,7 +1055,9 @@ export class TcpAnalyzer {
       }
     }
     this.tombHead = head;
-    if (head > 4096 && head * 2 > q.length) {
+    // Dropped tombstones stay referenced until the queue is compacted: compact often (each
+    // compaction copies at most QUEUE_COMPACT_SHARE - 1 entries per entry dropped).
+    if (head > QUEUE_COMPACT_MIN && head * QUEUE_COMPACT_SHARE > q.length) {
       this.tombQueue = q.slice(head);
       this.tombHead = 0;
     }

@@ -54,6 +54,31 @@ test("conns: the cap counts in totals.limits; every connection keeps its row", a
   assert.ok(result.connections.every((c) => c.state === "S0"));
 });
 
+test("many closed connections in TIME_WAIT: past the tombstone cap the report says so, nothing is evicted", async () => {
+  // 6,000 refused SYNs 5 ms apart (30 s): each connection closes (RST) and is given up a second
+  // later, so ~200 are open at once, under the cap of 250; its 2,000 tombstones are not enough
+  // for the 60 s of TIME_WAIT.
+  const file = writeSyntheticPcap(
+    "refused-6000.pcap",
+    synFlood(6000, {
+      server: ipv4(192, 0, 2, 80),
+      port: 80,
+      sources: 500,
+      everyUs: 5000,
+      refused: true,
+    }),
+  );
+  const analysis = await analyzeCapture(file, { maxConnections: 250 });
+  const limits = analysis.capture.limits;
+  assert.ok(limits !== undefined);
+  assert.equal(limits.evictedConnections, 0);
+  assert.equal(limits.droppedTombstones, 3800);
+  assert.match(
+    renderAnalysisText(analysis),
+    /3,800 closed connections were forgotten before TIME_WAIT ended/,
+  );
+});
+
 test("the default memory budget allows thousands of connections, and more memory more", () => {
   assert.ok(connectionsForMemory(280) > 5_000, `${connectionsForMemory(280)}`);
   assert.ok(connectionsForMemory(1000) > 4 * connectionsForMemory(280));

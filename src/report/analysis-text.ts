@@ -138,6 +138,9 @@ export function partialLine(analysis: Analysis): string | null {
 export function limitsLine(analysis: Analysis): string | null {
   const limits = analysis.capture.limits;
   if (limits === undefined) return null;
+  if (limits.evictedConnections === 0) {
+    return `⚠ memory cap: ${formatCount(limits.droppedTombstones)} closed connections were forgotten before TIME_WAIT ended (--max-memory ${limits.maxMemoryMB} MB): a late packet of theirs would start a new tcp.stream`;
+  }
   const halfOpen =
     limits.evictedHalfOpen > 0 ? ` (${formatCount(limits.evictedHalfOpen)} half-open)` : "";
   const when = `from ${formatSeconds(limits.firstEvictionMs)} to ${formatSeconds(limits.lastEvictionMs)}`;

@@ -130,6 +130,18 @@ export const analysisSchema = z.object({
       }),
     ),
     partial: z.boolean(),
+    limits: z
+      .object({
+        maxConnections: count,
+        maxMemoryMB: z.number().positive(),
+        evictedConnections: count,
+        evictedHalfOpen: count,
+        firstEvictionMs: z.number().finite(),
+        lastEvictionMs: z.number().finite(),
+        droppedTombstones: count,
+        incompleteKinds: z.array(z.string()),
+      })
+      .optional(),
   }),
   vantage: vantageSchema,
   summary: z.object({

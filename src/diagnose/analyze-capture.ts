@@ -4,11 +4,17 @@
  * connections and the `slowest` exchanges kept, not the capture's size (unless `all`).
  */
 import { runPass } from "../exchange/pass.ts";
+import { connectionsForMemory, DEFAULT_MAX_MEMORY_MB } from "../tcp/limits.ts";
 import { analysisAssumptions } from "./assumptions.ts";
 import { Diagnosis } from "./diagnosis.ts";
 import { headline } from "./headline.ts";
 import { roundMs } from "./ms-text.ts";
-import { ANALYSIS_SCHEMA, type Analysis, type AnalyzeOptions } from "./types.ts";
+import {
+  ANALYSIS_SCHEMA,
+  type Analysis,
+  type AnalysisLimits,
+  type AnalyzeOptions,
+} from "./types.ts";
 
 /** Exchanges listed by default (issue 5: "the slowest 100 by default"). */
 export const DEFAULT_SLOWEST = 100;
@@ -23,8 +29,14 @@ export async function analyzeCapture(
     keepExchanges: keep,
     ...(options.clientPorts !== undefined ? { clientPorts: new Set(options.clientPorts) } : {}),
   });
+  const maxMemoryMB = options.maxMemoryMB ?? DEFAULT_MAX_MEMORY_MB;
+  const maxConnections = Math.min(
+    options.maxConnections ?? Number.POSITIVE_INFINITY,
+    connectionsForMemory(maxMemoryMB),
+  );
   const result = await runPass(source, {
     observers: [diagnosis],
+    maxConnections,
     // The diagnosis takes each summary as the tcp stage finishes it; none is needed afterwards.
     keepConnections: false,
     ...(options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {}),
@@ -38,6 +50,20 @@ export async function analyzeCapture(
   const partial = capture.stoppedEarly;
   const exchanges = diagnosis.slowest.sorted();
   const failures = diagnosis.failedExchanges + diagnosis.failedConnections;
+  const tcpLimits = result.totals.limits;
+  const limits: AnalysisLimits | undefined =
+    tcpLimits === undefined
+      ? undefined
+      : {
+          maxConnections: tcpLimits.maxConnections,
+          maxMemoryMB,
+          evictedConnections: tcpLimits.evictedConnections,
+          evictedHalfOpen: tcpLimits.evictedHalfOpen,
+          firstEvictionMs: tcpLimits.firstEvictionMs,
+          lastEvictionMs: tcpLimits.lastEvictionMs,
+          droppedTombstones: tcpLimits.droppedTombstones,
+          incompleteKinds: diagnosis.connectionKinds(),
+        };
   const byLayer = diagnosis.byLayer;
   for (const layer of Object.keys(byLayer) as (keyof typeof byLayer)[]) {
     byLayer[layer] = roundNs(byLayer[layer]);
@@ -53,6 +79,7 @@ export async function analyzeCapture(
       durationMs: roundMs(diagnosis.lastTimeMs),
       warnings: capture.warnings,
       partial,
+      ...(limits !== undefined ? { limits } : {}),
     },
     vantage,
     summary: {

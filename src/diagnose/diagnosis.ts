@@ -20,7 +20,9 @@ import { ProvenIntervals } from "./proven-intervals.ts";
 import { rechargeExchange } from "./recharge-phases.ts";
 import { refusedAttempts } from "./refused-attempts.ts";
 import type { DiagnoseRule, RuleFactory } from "./rule.ts";
-import { FINDING_KIND_BY_NAME, RULES } from "./rules/index.ts";
+import { DNS_FAILURE } from "./rules/dns-failure.ts";
+import { FINDING_KIND_BY_NAME, FINDING_KINDS, RULES } from "./rules/index.ts";
+import { SLOW_DNS } from "./rules/slow-dns.ts";
 import { SlowestExchanges } from "./slowest-exchanges.ts";
 import { TimeUnion } from "./time-union.ts";
 
@@ -29,6 +31,9 @@ import { TimeUnion } from "./time-union.ts";
  * linked within DNS_LINK_WINDOW_MS (10 s), so this only bounds memory on DNS-heavy captures.
  */
 const DNS_CHARGES_KEPT = 4096;
+
+/** The kinds read from DNS transactions alone (UDP's among them), not from connections. */
+const DNS_KINDS: ReadonlySet<string> = new Set([SLOW_DNS, DNS_FAILURE]);
 
 export interface DiagnosisOptions {
   /** How many of the slowest exchanges to keep; Infinity keeps all. */
@@ -112,6 +117,8 @@ export class Diagnosis implements PassObserver {
       }
       return;
     }
+    // A closed connection's late packets come after its summary: its track is gone.
+    if (packet.afterClose) return;
     const track = this.tracks.track(packet.connection);
     if (this.clientPorts !== undefined) {
       if (track.firstMs < 0) {
@@ -130,6 +137,16 @@ export class Diagnosis implements PassObserver {
       for (let i = 0; i < dataRules.length; i++) dataRules[i]!.onDataPacket!(packet, track);
     }
     track.update(packet);
+  }
+
+  /**
+   * The finding kinds read from connections' packets, exchanges and summaries (not DNS over
+   * UDP's): those a connection summarised early (a memory cap) may leave incomplete.
+   */
+  connectionKinds(): string[] {
+    return FINDING_KINDS.map((k) => k.kind)
+      .filter((kind) => !DNS_KINDS.has(kind))
+      .sort();
   }
 
   /** Epoch time of the last timed packet, NaN before any. */

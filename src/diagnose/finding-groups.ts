@@ -53,6 +53,16 @@ export class FindingGroups implements OccurrenceSink {
     group.add(occurrence);
   }
 
+  withdraw(kind: string, endpoint: string, atMost: number): number {
+    let taken = 0;
+    for (const [key, group] of this.groups) {
+      if (group.kind !== kind || group.endpoint !== endpoint || group.count > atMost) continue;
+      this.groups.delete(key);
+      taken += group.count;
+    }
+    return taken;
+  }
+
   /** Every group as a Finding, in importance order, with the group it came from. */
   findings(vantageConfidence = 1): { finding: Finding; group: OccurrenceGroup }[] {
     const out: { finding: Finding; group: OccurrenceGroup }[] = [];

@@ -47,4 +47,9 @@ export interface Occurrence {
 /** Where rules report occurrences. */
 export interface OccurrenceSink {
   add(occurrence: Occurrence): void;
+  /**
+   * Takes back the finding of `kind` at `endpoint` when it holds at most `atMost` occurrences
+   * (a flood's finding stands for them: rules/syn-flood.ts); returns how many it held, else 0.
+   */
+  withdraw?(kind: string, endpoint: string, atMost: number): number;
 }

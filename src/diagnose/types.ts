@@ -21,6 +21,26 @@ export interface AnalysisCapture {
   warnings: CaptureWarning[];
   /** Reading stopped early (damage, or --max-packets): the analysis covers what was read. */
   partial: boolean;
+  /** Present only when a memory cap was reached (AnalyzeOptions.maxConnections, maxMemoryMB). */
+  limits?: AnalysisLimits;
+}
+
+/** What the memory caps did to the analysis (docs/analysis.md, "Limits"). */
+export interface AnalysisLimits {
+  /** The cap on connections with live state, and the memory budget it came from (MB). */
+  maxConnections: number;
+  maxMemoryMB: number;
+  /** Connections summarised early, when the cap was reached: their later packets went unanalysed. */
+  evictedConnections: number;
+  /** Of those, the ones whose handshake had not completed (half-open: a flood's, a scan's). */
+  evictedHalfOpen: number;
+  /** Capture time of the first and the last eviction (ms since the first packet). */
+  firstEvictionMs: number;
+  lastEvictionMs: number;
+  /** Closed connections forgotten before TIME_WAIT ended (their late packets got a new tcp.stream). */
+  droppedTombstones: number;
+  /** The finding kinds that may be incomplete: those read from connections' packets and summaries. */
+  incompleteKinds: string[];
 }
 
 export interface AnalysisSummary {
@@ -81,4 +101,11 @@ export interface AnalyzeOptions {
    * own connections); DNS lookups are kept. Default: every connection.
    */
   clientPorts?: number[];
+  /**
+   * At most this many connections with live analysis state; past it the oldest idle one is
+   * summarised early and the report says so (Analysis.capture.limits). Default: what maxMemoryMB allows.
+   */
+  maxConnections?: number;
+  /** The memory budget in MB the connection cap is sized from (default 280: analyze under 300 MB). */
+  maxMemoryMB?: number;
 }

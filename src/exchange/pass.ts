@@ -42,6 +42,8 @@ export interface PassOptions {
    * the tcp stage classifies a connection only until its handshake (TcpAnalyzerOptions.flagPackets).
    */
   flagPackets?: boolean;
+  /** The tcp stage's cap on connections with live state (TcpAnalyzerOptions.maxConnections). */
+  maxConnections?: number;
 }
 
 export interface PassResult {
@@ -90,6 +92,7 @@ class Pass {
       keepSummaries: options.keepConnections ?? true,
       flagPackets: options.flagPackets ?? this.packetObservers.length > 0,
       onConnectionEnd: (conn) => this.onConnectionEnd(conn),
+      ...(options.maxConnections !== undefined ? { maxConnections: options.maxConnections } : {}),
       // Summaries only for those who read them (each costs a few microseconds).
       ...(this.connectionObservers.length > 0
         ? { onConnection: (summary: ConnectionSummary) => this.onConnection(summary) }
@@ -102,6 +105,7 @@ class Pass {
       dupAckNumber: 0,
       connection: -1,
       fromClient: false,
+      afterClose: false,
       timeMs: 0,
     };
   }
@@ -126,9 +130,16 @@ class Pass {
       state = conn === this.lastConn ? this.lastState : this.stateOf(conn);
       p.connection = conn.stream;
       p.fromClient = (state as ConnectionExchanges).isFromClient(this.analyzer.lastFromA);
+      p.afterClose = false;
+    } else if (this.analyzer.lastAfterClose) {
+      // A late packet of a closed connection (its exchanges are done, its summary emitted).
+      p.connection = this.analyzer.lastStream;
+      p.fromClient = this.analyzer.lastFromClient;
+      p.afterClose = true;
     } else {
       p.connection = -1;
       p.fromClient = false;
+      p.afterClose = false;
     }
     const observers = this.packetObservers;
     for (let i = 0; i < observers.length; i++) observers[i].onPacket?.(p);

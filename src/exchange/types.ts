@@ -182,6 +182,11 @@ export interface PassPacket {
   connection: number;
   /** Sent by the connection's client (the SYN sender, or the side inferred as client). */
   fromClient: boolean;
+  /**
+   * The packet came after its connection closed (both FINs acknowledged, or a reset): a late
+   * retransmission or TIME_WAIT packet of `connection`, whose summary was already emitted.
+   */
+  afterClose: boolean;
   /** Milliseconds since the capture's first packet. */
   timeMs: number;
 }

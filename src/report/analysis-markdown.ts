@@ -13,7 +13,7 @@ import { formatMs, formatShare } from "./analysis-duration-text.ts";
 import { analysisIsHealthy } from "./analysis-health.ts";
 import { chargedLayers, layerBar } from "./analysis-layer-bar.ts";
 import { layerLegend } from "./analysis-layer-style.ts";
-import { assumedLines, countsLine, partialLine, vantageLine } from "./analysis-text.ts";
+import { assumedLines, countsLine, limitsLine, partialLine, vantageLine } from "./analysis-text.ts";
 import { timeScopeText } from "./analysis-time-scope.ts";
 import { evidenceText } from "./finding-text.ts";
 import { formatCount } from "./units.ts";
@@ -35,12 +35,15 @@ export function renderAnalysisMarkdown(
   const { capture, summary } = analysis;
   const lines: string[] = [];
   const partial = partialLine(analysis);
+  const limits = limitsLine(analysis);
   if (analysisIsHealthy(analysis)) {
     lines.push(`**Healthy:** ${markdownText(summary.headline)}`, "");
     lines.push(
       `${markdownCode(capture.source)}: ${markdownText(countsLine(analysis))} · ${markdownText(vantageLine(analysis))}`,
     );
     if (partial) lines.push("", `> ${markdownText(partial)}`);
+    if (limits) lines.push("", `> ${markdownText(limits)}`);
+    if (limits) lines.push("", `> ${markdownText(limits)}`);
     return `${lines.join("\n")}\n`;
   }
   lines.push(`## wirewhy analysis of ${markdownCode(capture.source)}`, "");

@@ -36,6 +36,7 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
   const lines: string[] = [];
   const { capture, summary } = analysis;
   const partial = partialLine(analysis);
+  const limits = limitsLine(analysis);
   const verbose = options.verbose === true;
   if (analysisIsHealthy(analysis) && !(verbose && analysis.findings.length > 0)) {
     lines.push(`${pc.green("✓ healthy:")} ${printable(summary.headline)}`);
@@ -43,6 +44,7 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
       pc.dim(`  ${printable(capture.source)}: ${countsLine(analysis)} · ${vantageLine(analysis)}`),
     );
     if (partial) lines.push(pc.yellow(`  ${partial}`));
+    if (limits) lines.push(pc.yellow(`  ${limits}`));
     const quiet = analysis.findings.length;
     if (quiet > 0) {
       lines.push(
@@ -56,6 +58,7 @@ export function renderAnalysisText(analysis: Analysis, options: AnalysisTextOpti
   lines.push(`${pc.bold("wirewhy analyze")} ${printable(capture.source)}`);
   lines.push(pc.dim(`${countsLine(analysis)} · ${vantageLine(analysis)}`));
   if (partial) lines.push(pc.yellow(partial));
+  if (limits) lines.push(pc.yellow(limits));
   lines.push("");
   if (analysisIsHealthy(analysis)) {
     lines.push(`${pc.green("✓ healthy:")} ${printable(summary.headline)}`);
@@ -129,6 +132,23 @@ export function partialLine(analysis: Analysis): string | null {
     ? ` (reading stopped at byte ${stop.offsetBytes}: ${printable(stop.code)})`
     : "";
   return `⚠ partial: the analysis covers the first ${formatCount(capture.packets)} packets${where}`;
+}
+
+/** Says that a memory cap summarised connections early, how many and when (capture.limits). */
+export function limitsLine(analysis: Analysis): string | null {
+  const limits = analysis.capture.limits;
+  if (limits === undefined) return null;
+  if (limits.evictedConnections === 0) {
+    return `⚠ memory cap: ${formatCount(limits.droppedTombstones)} closed connections were forgotten before TIME_WAIT ended (--max-memory ${limits.maxMemoryMB} MB): a late packet of theirs would start a new tcp.stream`;
+  }
+  const halfOpen =
+    limits.evictedHalfOpen > 0 ? ` (${formatCount(limits.evictedHalfOpen)} half-open)` : "";
+  const when = `from ${formatSeconds(limits.firstEvictionMs)} to ${formatSeconds(limits.lastEvictionMs)}`;
+  return `⚠ memory cap: ${formatCount(limits.evictedConnections)} connections${halfOpen} were summarised early, past ${formatCount(limits.maxConnections)} open at once (--max-connections, --max-memory ${limits.maxMemoryMB} MB), ${when}: findings from their later packets may be missing`;
+}
+
+function formatSeconds(ms: number): string {
+  return `${(ms / 1000).toFixed(3)} s`;
 }
 
 /**

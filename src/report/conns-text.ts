@@ -111,6 +111,14 @@ export function renderConnectionsText(
       `${pc.dim("anomalies")}  ${pc.yellow(anomalies.map(([k, n]) => `${k} ${n}`).join(", "))}`,
     );
   }
+  const limits = totals.limits;
+  if (limits !== undefined) {
+    lines.push(
+      pc.yellow(
+        `⚠ memory cap: ${formatCount(limits.evictedConnections)} connections summarised early past ${formatCount(limits.maxConnections)} open at once (--max-connections, --max-memory): their later packets are counted in the totals only`,
+      ),
+    );
+  }
   lines.push(
     `${pc.dim("vantage")}  ${totals.vantage.kind} (${Math.round(totals.vantage.confidence * 100)}%)`,
   );

@@ -38,10 +38,9 @@ export async function writePackets(
       const time = relativeTime(record, refSec, refNsec, digits);
       if (options.json) {
         const json = describePacketJson(record, view, time);
-        const conn = tcp.lastConnection;
-        if (conn !== undefined && json.tcp !== undefined) {
+        if (tcp.lastStream >= 0 && json.tcp !== undefined) {
           const t = json.tcp as Record<string, unknown>;
-          t.stream = conn.stream;
+          t.stream = tcp.lastStream;
           if (flags !== 0) t.analysis = analysisFlagNames(flags);
           if (tcp.lastDupAckNumber > 0) t.dupAckNumber = tcp.lastDupAckNumber;
         }

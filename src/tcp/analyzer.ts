@@ -2,9 +2,10 @@
  * The TCP analyzer: feed it every decoded packet in capture order (`onPacket`), then `finish()`.
  * It keeps one Connection per TCP connection in a numeric flow table, runs the segment
  * classifiers (analysis/) on each segment with Wireshark's definitions and precedence, and
- * gathers per-direction statistics, round trips, history and resets. Connections that are closed
- * and idle are summarised and released as the capture goes on, so memory follows the number of
- * open connections, not the size of the capture.
+ * gathers per-direction statistics, round trips, history and resets. A connection closed for good
+ * is summarised and released a second after its last packet, leaving a small tombstone for its
+ * late packets (tombstone.ts); idle ones are swept as the capture goes on, so memory follows the
+ * number of open connections, not the size of the capture.
  *
  * Hot path: no allocation per packet (one Segment object is refilled; connection state lives in
  * preallocated class fields and growable typed arrays).
@@ -20,17 +21,19 @@ import {
 import { OUT_OF_ORDER_DEFAULT_LIMIT_NS } from "./analysis/out-of-order.ts";
 import { tcpChecksumOk } from "./checksum.ts";
 import { Connection, MAX_RESETS_KEPT, MAX_SYN_TIMES_KEPT } from "./connection.ts";
-import type { DirectionState } from "./direction-state.ts";
-import { WindowScale } from "./direction-state.ts";
+import { DirectionState, WindowScale } from "./direction-state.ts";
 import { primeDoubleFields } from "./double-fields.ts";
 import { EndpointState } from "./endpoint-state.ts";
 import { ANY_RETRANSMISSION, AnalysisFlag } from "./flags.ts";
 import { FlowSide, FlowTable, flowHash, flowSide, PacketTuple } from "./flow-table.ts";
 import { HistoryLetter, isPowerOfTen } from "./history.ts";
+import { type TcpLimits, TOMBSTONES_PER_CONNECTION } from "./limits.ts";
 import { classifyReset } from "./resets.ts";
+import { decideRoles } from "./roles.ts";
 import { Segment } from "./segment.ts";
-import { seqGt } from "./seq32.ts";
+import { seqGe, seqGt } from "./seq32.ts";
 import { buildSummary, captureVantage, summaryVantage } from "./summary.ts";
+import { primeTombstone, TombBit, Tombstone } from "./tombstone.ts";
 import {
   type ConnectionSummary,
   type ConnectionsResult,
@@ -40,8 +43,19 @@ import {
 } from "./types.ts";
 import { MAX_UNACKED_SEGMENTS } from "./unacked-segments.ts";
 
-/** Linux TCP_TIMEWAIT_LEN (include/net/tcp.h): 60 s; a closed connection idle this long is done. */
+/**
+ * Linux TCP_TIMEWAIT_LEN (include/net/tcp.h): 60 s. A closed connection's tombstone goes after
+ * this long without a packet; so does a refused connection attempt (its client may retry the SYN
+ * on the same tuple, as Windows does, and those SYNs are the same tcp.stream).
+ */
 export const CLOSED_LINGER_NS = 60e9;
+/**
+ * A closed connection keeps its state this long after its last packet, then gives it up for a
+ * tombstone: the answers to a reset (the peer's own RST, its data still in flight) and the
+ * handshake's retries after a refusal (Windows retries a refused SYN twice, 0.5 s apart) come
+ * within it, and belong in the connection's summary.
+ */
+export const CLOSE_GRACE_NS = 1e9;
 /**
  * A connection that never got an answer is done after this long idle: longer than Linux's whole
  * SYN retry schedule (tcp_syn_retries 6 → about 127 s).
@@ -49,6 +63,10 @@ export const CLOSED_LINGER_NS = 60e9;
 export const UNANSWERED_IDLE_NS = 180e9;
 /** Any other connection idle this long is summarised (it stays in the table if it has traffic later). */
 export const OPEN_IDLE_NS = 3600e9;
+/** A queue is compacted once this many entries are gone from its head… */
+const QUEUE_COMPACT_MIN = 1024;
+/** …and they are more than 1/QUEUE_COMPACT_SHARE of it. */
+const QUEUE_COMPACT_SHARE = 8;
 /** The sweep of idle connections runs every this many TCP packets. */
 const SWEEP_EVERY_PACKETS = 4096;
 /** Checksums are verified on the first few segments of each direction only (vantage evidence). */
@@ -84,6 +102,10 @@ const COUNTED_FLAGS: readonly number[] = [
 ];
 const I_RESET = COUNTED_FLAGS.length;
 
+function timeNsOf(record: PacketRecord, baseSec: number): number {
+  return (record.tsSec - baseSec) * 1e9 + record.tsNsec;
+}
+
 function readWord(bytes: Uint8Array, o: number): number {
   return ((bytes[o] << 24) | (bytes[o + 1] << 16) | (bytes[o + 2] << 8) | bytes[o + 3]) >>> 0;
 }
@@ -102,11 +124,27 @@ export class TcpAnalyzer {
   /** Every packet gets its flags (TcpAnalyzerOptions.flagPackets, or summaries count them). */
   private readonly flagging: boolean;
   private readonly summaries: ConnectionSummary[] = [];
+  private readonly maxConnections: number;
+  private readonly maxTombstones: number;
+  private evicted = 0;
+  private evictedHalfOpen = 0;
+  private firstEvictionNs = -1;
+  private lastEvictionNs = -1;
+  private droppedTombstones = 0;
   private readonly totals = new Float64Array(FLAG_COUNT_KEYS.length);
   private readonly anomalies = new Map<string, number>();
   /** Sweep queue (FIFO by activity time); `queueHead` indexes its first live element. */
   private queue: Connection[] = [];
   private queueHead = 0;
+  /** Connections finalized while still in the sweep queue (compacted away by the sweep). */
+  private finalizedInQueue = 0;
+  /** Closed connections, for their late packets (tombstone.ts); expiry queue FIFO by activity. */
+  private readonly tombs = new FlowTable<Tombstone>();
+  private tombQueue: Tombstone[] = [];
+  private tombHead = 0;
+  /** Closed connections waiting out CLOSE_GRACE_NS (FIFO by the time they were queued). */
+  private closeQueue: Connection[] = [];
+  private closeHead = 0;
   /** The capture's first packet (of any kind): times count from its whole second, and
    * ConnectionSummary.startMs from the packet itself. */
   private baseSec = -1;
@@ -123,6 +161,24 @@ export class TcpAnalyzer {
   lastDupAckNumber = 0;
   /** Whether the last TCP packet was sent by its connection's endpoint A (the first sender seen). */
   lastFromA = false;
+  /** tcp.stream of the last TCP packet (-1 after non-TCP), closed connections' late packets too. */
+  lastStream = -1;
+  /**
+   * The last TCP packet came after its connection closed (a tombstone's: lastConnection is then
+   * undefined, lastStream its tcp.stream, lastFromClient its direction).
+   */
+  lastAfterClose = false;
+  lastFromClient = false;
+
+  /** Connections with live analysis state (open, or closed less than CLOSE_GRACE_NS ago). */
+  get openConnections(): number {
+    return this.table.size;
+  }
+
+  /** Closed connections' tombstones still on their tuples (TIME_WAIT). */
+  get tombstones(): number {
+    return this.tombs.size;
+  }
 
   constructor(options: TcpAnalyzerOptions = {}) {
     this.seriesMaxPoints = options.seriesMaxPoints ?? 64;
@@ -131,6 +187,8 @@ export class TcpAnalyzer {
     this.keepSummaries = options.keepSummaries ?? true;
     this.summarizing = this.keepSummaries || this.onConnection !== undefined;
     this.flagging = (options.flagPackets ?? true) || this.summarizing;
+    this.maxConnections = Math.max(1, options.maxConnections ?? Number.POSITIVE_INFINITY);
+    this.maxTombstones = this.maxConnections * TOMBSTONES_PER_CONNECTION;
   }
 
   /**
@@ -139,8 +197,11 @@ export class TcpAnalyzer {
    */
   onPacket(record: PacketRecord, view: PacketView): number {
     this.packets++;
+    if (this.closeHead < this.closeQueue.length) this.closeIdle(timeNsOf(record, this.baseSec));
     this.lastConnection = undefined;
     this.lastDupAckNumber = 0;
+    this.lastStream = -1;
+    this.lastAfterClose = false;
     if (this.baseSec < 0) {
       this.baseSec = record.tsSec;
       this.baseNsec = record.tsNsec;
@@ -191,7 +252,27 @@ export class TcpAnalyzer {
       fromA = table.lastFromA;
     }
     let flags = 0;
+    if (conn === undefined && this.tombs.size > 0) {
+      const tomb = this.tombs.find(tuple, hash);
+      if (tomb !== undefined) {
+        const tombFromA = this.tombs.lastFromA;
+        const bits = tombFromA ? tomb.bitsA : tomb.bitsB;
+        const baseSeq = tombFromA ? tomb.baseSeqA : tomb.baseSeqB;
+        if (
+          (tcpFlags & (TcpFlag.SYN | TcpFlag.ACK)) !== TcpFlag.SYN ||
+          (bits & TombBit.BASE_SEQ_SET) === 0 ||
+          seq === baseSeq
+        ) {
+          return this.onLatePacket(tomb, tombFromA, view, timeNs);
+        }
+        // A new ISN: the tuple is reused by a new connection.
+        this.tombs.remove(tomb.id);
+        tomb.id = -1;
+        flags |= AnalysisFlag.REUSED_PORTS;
+      }
+    }
     if (conn === undefined) {
+      if (table.size >= this.maxConnections) this.evictOldest(timeNs);
       conn = new Connection(this.streams++, tuple, hash, this.seriesMaxPoints);
       conn.id = table.insert(conn);
       fromA = true;
@@ -218,6 +299,7 @@ export class TcpAnalyzer {
     }
     this.lastConnection = conn;
     this.lastFromA = fromA;
+    this.lastStream = conn.stream;
     this.recent = conn;
     conn.packets++;
     conn.lastFrame = record.frame;
@@ -271,7 +353,7 @@ export class TcpAnalyzer {
     // round trip: before that the ACK-based RTT (which needs the retransmission flags, Karn's
     // rule) is what a reader of the connection gets for one (TcpAnalyzerOptions.flagPackets).
     const classifying = this.flagging || conn.firstRttNs < 0;
-    if (classifying) this.classify(conn, fwd, s);
+    if (classifying) this.classify(conn.firstRttNs, fwd, s);
     flags = s.flags;
 
     // RST evidence (for the summary) needs the state before this segment updates it.
@@ -281,20 +363,183 @@ export class TcpAnalyzer {
     this.updateOptionsAndHandshake(conn, fromA, fwd, rev, view, s);
     this.updateStatistics(conn, fromA, fwd, rev, view, s, flags);
 
+    if (conn.closedAtNs >= 0 && !conn.closing && closedForGood(conn)) {
+      conn.closing = true;
+      conn.closeQueuedAtNs = timeNs;
+      this.closeQueue.push(conn);
+    }
     if (this.tcpPackets % SWEEP_EVERY_PACKETS === 0) this.sweep();
     this.lastDupAckNumber = s.dupAckNumber;
     return flags;
   }
 
+  /**
+   * A packet on a closed connection's tuple: the same tcp.stream, flagged by the classifiers from
+   * the tombstone's sequence numbers (a retransmitted FIN, a repeated last ACK), counted in the
+   * capture's totals. The connection's summary was already emitted.
+   */
+  private onLatePacket(tomb: Tombstone, fromA: boolean, view: PacketView, timeNs: number): number {
+    tomb.lastTimeNs = timeNs;
+    const fwd = new DirectionState(0);
+    const rev = new DirectionState(0);
+    restoreDirection(fwd, fromA, tomb);
+    restoreDirection(rev, !fromA, tomb);
+    const tcpFlags = view.tcpFlags;
+    const seq = view.tcpSeq >>> 0;
+    const ack = view.tcpAck >>> 0;
+    const s = this.seg;
+    s.timeNs = timeNs;
+    s.seq = seq;
+    s.ack = ack;
+    s.lenBytes = Math.max(0, view.payloadLenBytes);
+    s.tcpFlags = tcpFlags;
+    s.window = view.tcpWindow;
+    s.fwd = fwd;
+    s.rev = rev;
+    s.flags = 0;
+    s.dupAckNumber = 0;
+    this.classify(OUT_OF_ORDER_DEFAULT_LIMIT_NS, fwd, s);
+    const flags = s.flags;
+    let nextSeq = (seq + s.lenBytes) >>> 0;
+    if (tcpFlags & SYN_FIN) nextSeq = (nextSeq + 1) >>> 0;
+    if (
+      (flags & AnalysisFlag.ZERO_WINDOW_PROBE) === 0 &&
+      (!fwd.hasNextSeq || seqGt(nextSeq, fwd.nextSeq))
+    ) {
+      fwd.nextSeq = nextSeq;
+      fwd.hasNextSeq = true;
+    }
+    fwd.window = s.window;
+    fwd.lastAck = ack;
+    if (tcpFlags & TcpFlag.ACK) fwd.hasLastAck = true;
+    saveDirection(fwd, fromA, tomb);
+    if (flags !== 0 || tcpFlags & TcpFlag.RST) {
+      const totals = this.totals;
+      for (let i = 0; i < COUNTED_FLAGS.length; i++) if (flags & COUNTED_FLAGS[i]!) totals[i]++;
+      if (tcpFlags & TcpFlag.RST) totals[I_RESET]++;
+    }
+    this.lastStream = tomb.stream;
+    this.lastFromA = fromA;
+    this.lastFromClient = fromA === tomb.clientIsA;
+    this.lastAfterClose = true;
+    this.lastDupAckNumber = s.dupAckNumber;
+    if (this.tcpPackets % SWEEP_EVERY_PACKETS === 0) this.sweep();
+    return flags;
+  }
+
+  /**
+   * Finalizes the closed connections that had no packet for CLOSE_GRACE_NS (up to `timeNs`, the
+   * packet about to be analysed), each leaving its tombstone on the tuple.
+   */
+  private closeIdle(timeNs: number): void {
+    const now = Math.max(timeNs, this.nowNs);
+    const q = this.closeQueue;
+    let head = this.closeHead;
+    while (head < q.length) {
+      const conn = q[head];
+      if (conn.finalized || conn.id < 0) {
+        head++;
+        continue;
+      }
+      if (conn.closeQueuedAtNs + CLOSE_GRACE_NS > now) break;
+      head++;
+      if (conn.lastTimeNs + CLOSE_GRACE_NS <= now) {
+        this.close(conn);
+      } else {
+        conn.closeQueuedAtNs = conn.lastTimeNs;
+        q.push(conn);
+      }
+    }
+    if (head === q.length) {
+      this.closeQueue = [];
+      head = 0;
+    } else if (head > 4096 && head * 2 > q.length) {
+      this.closeQueue = q.slice(head);
+      head = 0;
+    }
+    this.closeHead = head;
+  }
+
+  /** Finalizes a closed connection and leaves its tombstone on the tuple. */
+  private close(conn: Connection): void {
+    this.table.remove(conn.id);
+    conn.id = -1;
+    if (this.recent === conn) this.recent = undefined;
+    const tomb = new Tombstone(conn, decideRoles(conn).clientIsA);
+    this.finalize(conn);
+    if (this.tombs.size >= this.maxTombstones) this.dropOldestTombstone();
+    tomb.id = this.tombs.insert(tomb);
+    this.tombQueue.push(tomb);
+  }
+
+  /**
+   * The connection cap is reached: summarise the connection idle longest (the sweep queue's
+   * order, re-queueing those active since) with what it has seen; it leaves a tombstone.
+   */
+  private evictOldest(timeNs: number): void {
+    const q = this.queue;
+    let head = this.queueHead;
+    while (head < q.length) {
+      const conn = q[head++];
+      if (conn.finalized || conn.id < 0) {
+        this.leftQueueFinalized();
+        continue;
+      }
+      if (conn.lastTimeNs > conn.queuedAtNs) {
+        conn.queuedAtNs = conn.lastTimeNs;
+        q.push(conn);
+        continue;
+      }
+      this.queueHead = head;
+      this.evicted++;
+      if (conn.handshakeAckTimeNs < 0) this.evictedHalfOpen++;
+      if (this.firstEvictionNs < 0) this.firstEvictionNs = timeNs;
+      this.lastEvictionNs = timeNs;
+      this.close(conn);
+      this.leftQueueFinalized();
+      return;
+    }
+    this.queueHead = head;
+  }
+
+  private dropOldestTombstone(): void {
+    const q = this.tombQueue;
+    let head = this.tombHead;
+    while (head < q.length) {
+      const tomb = q[head++];
+      if (tomb.id < 0) continue;
+      this.tombs.remove(tomb.id);
+      tomb.id = -1;
+      this.droppedTombstones++;
+      break;
+    }
+    this.tombHead = head;
+  }
+
+  /** What the caps did; undefined when none was reached. */
+  private limits(): TcpLimits | undefined {
+    if (this.evicted === 0 && this.droppedTombstones === 0) return undefined;
+    const ms = (ns: number) => (ns < 0 ? -1 : Math.round((ns - this.baseNsec) / 1e3) / 1e3);
+    return {
+      maxConnections: this.maxConnections,
+      maxTombstones: this.maxTombstones,
+      evictedConnections: this.evicted,
+      evictedHalfOpen: this.evictedHalfOpen,
+      firstEvictionMs: ms(this.firstEvictionNs),
+      lastEvictionMs: ms(this.lastEvictionNs),
+      droppedTombstones: this.droppedTombstones,
+    };
+  }
+
   /** Wireshark's tcp.analysis flags of the segment in `s` (into s.flags), in their precedence. */
-  private classify(conn: Connection, fwd: DirectionState, s: Segment): void {
+  private classify(firstRttNs: number, fwd: DirectionState, s: Segment): void {
     const seq = s.seq;
     const lenBytes = s.lenBytes;
     let notAdvanced = fwd.hasNextSeq && seqGt(fwd.nextSeq, seq);
     // One byte before nextSeq carrying more than a byte: new data after a zero window probe.
     if (lenBytes > 1 && (fwd.nextSeq - 1) >>> 0 === seq) notAdvanced = false;
     s.seqNotAdvanced = notAdvanced;
-    s.outOfOrderLimitNs = conn.firstRttNs > 0 ? conn.firstRttNs : OUT_OF_ORDER_DEFAULT_LIMIT_NS;
+    s.outOfOrderLimitNs = firstRttNs > 0 ? firstRttNs : OUT_OF_ORDER_DEFAULT_LIMIT_NS;
     // A classifier is called only for the shapes it can flag: each call here is megamorphic.
     const shape = segmentShape(lenBytes, notAdvanced);
     const classifiers = SEGMENT_CLASSIFIERS_BY_SHAPE[shape]!;
@@ -313,6 +558,8 @@ export class TcpAnalyzer {
 
   /** Summarises every connection still open and returns all summaries and the totals. */
   finish(): ConnectionsResult {
+    this.closeQueue = [];
+    this.closeHead = 0;
     const open = [...this.table.values()].sort((a, b) => a.stream - b.stream);
     for (const conn of open) {
       this.table.remove(conn.id);
@@ -321,8 +568,11 @@ export class TcpAnalyzer {
     }
     this.queue = [];
     this.queueHead = 0;
+    this.tombQueue = [];
+    this.tombHead = 0;
     const connections = this.summaries.sort((a, b) => a.stream - b.stream);
     const flags = flagCountsOf(this.totals);
+    const limits = this.limits();
     return {
       connections,
       totals: {
@@ -332,6 +582,7 @@ export class TcpAnalyzer {
         flags,
         anomalies: Object.fromEntries([...this.anomalies].sort()),
         vantage: captureVantage(this.streams, this.vantageTally),
+        ...(limits !== undefined ? { limits } : {}),
       },
     };
   }
@@ -596,7 +847,16 @@ export class TcpAnalyzer {
       if (fwd.firstFinTimeNs < 0) {
         fwd.firstFinTimeNs = timeNs;
         fwd.firstFinFrame = s.frame;
+        fwd.finEndSeq = (s.seq + lenBytes + 1) >>> 0;
       }
+    }
+    if (
+      tcpFlags & TcpFlag.ACK &&
+      rev.finCount > 0 &&
+      !rev.finAcked &&
+      seqGe(s.ack, rev.finEndSeq)
+    ) {
+      rev.finAcked = true;
     }
     if (tcpFlags & TcpFlag.RST) fwd.rstCount++;
     if (tcpFlags & TcpFlag.SYN) fwd.synCount++;
@@ -738,6 +998,7 @@ export class TcpAnalyzer {
       const conn = q[head];
       if (conn.finalized || conn.id < 0) {
         head++;
+        this.leftQueueFinalized();
         continue;
       }
       if (conn.queuedAtNs + CLOSED_LINGER_NS > now) break; // everything after is younger
@@ -752,21 +1013,65 @@ export class TcpAnalyzer {
         this.table.remove(conn.id);
         conn.id = -1;
         this.finalize(conn);
+        this.leftQueueFinalized();
       } else {
         conn.queuedAtNs = conn.lastTimeNs;
         q.push(conn);
       }
     }
     this.queueHead = head;
-    if (head > 4096 && head * 2 > q.length) {
+    // Connections closed (or evicted) before their turn would stay referenced until the queue's
+    // head reaches them, up to OPEN_IDLE_NS later: drop them once they are a quarter of it.
+    if (this.finalizedInQueue * 4 > q.length - head) {
+      this.queue = q.slice(head).filter((c) => !c.finalized);
+      this.queueHead = 0;
+      this.finalizedInQueue = 0;
+    } else if (head > QUEUE_COMPACT_MIN && head * QUEUE_COMPACT_SHARE > q.length) {
       this.queue = q.slice(head);
       this.queueHead = 0;
     }
+    this.sweepTombstones(now);
+  }
+
+  /** Drops the tombstones without a packet for CLOSED_LINGER_NS (TIME_WAIT is over). */
+  private sweepTombstones(now: number): void {
+    const q = this.tombQueue;
+    let head = this.tombHead;
+    const limit = q.length;
+    while (head < limit) {
+      const tomb = q[head];
+      if (tomb.id < 0) {
+        head++;
+        continue;
+      }
+      if (tomb.queuedAtNs + CLOSED_LINGER_NS > now) break;
+      head++;
+      if (tomb.lastTimeNs + CLOSED_LINGER_NS <= now) {
+        this.tombs.remove(tomb.id);
+        tomb.id = -1;
+      } else {
+        tomb.queuedAtNs = tomb.lastTimeNs;
+        q.push(tomb);
+      }
+    }
+    this.tombHead = head;
+    // Dropped tombstones stay referenced until the queue is compacted: compact often (each
+    // compaction copies at most QUEUE_COMPACT_SHARE - 1 entries per entry dropped).
+    if (head > QUEUE_COMPACT_MIN && head * QUEUE_COMPACT_SHARE > q.length) {
+      this.tombQueue = q.slice(head);
+      this.tombHead = 0;
+    }
+  }
+
+  /** A finalized connection left the sweep queue (finalizedInQueue counts those still in it). */
+  private leftQueueFinalized(): void {
+    if (this.finalizedInQueue > 0) this.finalizedInQueue--;
   }
 
   private finalize(conn: Connection): void {
     if (conn.finalized) return;
     conn.finalized = true;
+    this.finalizedInQueue++;
     const summary = this.summarizing ? buildSummary(conn, this.baseSec, this.baseNsec) : undefined;
     const vantage = summary !== undefined ? summary.vantage : summaryVantage(conn);
     conn.release();
@@ -781,5 +1086,44 @@ export class TcpAnalyzer {
   }
 }
 
+/** Closed for good: both FINs acknowledged, or a reset. */
+function closedForGood(conn: Connection): boolean {
+  const ab = conn.ab;
+  const ba = conn.ba;
+  return (ab.finAcked && ba.finAcked) || ab.rstCount > 0 || ba.rstCount > 0;
+}
+
+function restoreDirection(d: DirectionState, a: boolean, tomb: Tombstone): void {
+  const bits = a ? tomb.bitsA : tomb.bitsB;
+  d.baseSeqSet = (bits & TombBit.BASE_SEQ_SET) !== 0;
+  d.baseSeq = a ? tomb.baseSeqA : tomb.baseSeqB;
+  d.hasNextSeq = (bits & TombBit.HAS_NEXT_SEQ) !== 0;
+  d.nextSeq = a ? tomb.nextSeqA : tomb.nextSeqB;
+  d.hasMaxSeqToBeAcked = d.hasNextSeq;
+  d.maxSeqToBeAcked = d.nextSeq;
+  d.hasLastAck = (bits & TombBit.HAS_LAST_ACK) !== 0;
+  d.lastAck = a ? tomb.lastAckA : tomb.lastAckB;
+  d.window = a ? tomb.windowA : tomb.windowB;
+}
+
+function saveDirection(d: DirectionState, a: boolean, tomb: Tombstone): void {
+  const bits =
+    (d.baseSeqSet ? TombBit.BASE_SEQ_SET : 0) |
+    (d.hasNextSeq ? TombBit.HAS_NEXT_SEQ : 0) |
+    (d.hasLastAck ? TombBit.HAS_LAST_ACK : 0);
+  if (a) {
+    tomb.nextSeqA = d.nextSeq;
+    tomb.lastAckA = d.lastAck;
+    tomb.windowA = d.window;
+    tomb.bitsA = bits;
+  } else {
+    tomb.nextSeqB = d.nextSeq;
+    tomb.lastAckB = d.lastAck;
+    tomb.windowB = d.window;
+    tomb.bitsB = bits;
+  }
+}
+
 // Times in nanoseconds and sequence numbers exceed V8's small integers: see double-fields.ts.
 primeDoubleFields(new TcpAnalyzer(), ["nowNs"]);
+primeTombstone(new Tombstone(new Connection(0, new PacketTuple(), 0, 0), true));

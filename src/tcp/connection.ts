@@ -82,6 +82,9 @@ export class Connection implements FlowKey {
   closedAtNs = -1;
   /** Position in the sweep queue: the activity time it was queued with. */
   queuedAtNs = 0;
+  /** Closed for good (both FINs acknowledged, or a reset): in the analyzer's close queue. */
+  closing = false;
+  closeQueuedAtNs = 0;
   finalized = false;
 
   /** A connection on the tuple of packet `t` (its source is endpoint A). */
@@ -167,4 +170,5 @@ primeDoubleFields(new Connection(0, new PacketTuple(), 0, 0), [
   "handshakeAckTimeNs",
   "closedAtNs",
   "queuedAtNs",
+  "closeQueuedAtNs",
 ]);

@@ -86,6 +86,9 @@ export class DirectionState {
   rstCount = 0;
   firstFinFrame = 0;
   firstFinTimeNs = -1;
+  /** Sequence number just past this direction's first FIN, and whether the peer acknowledged it. */
+  finEndSeq = 0;
+  finAcked = false;
   firstPayloadTimeNs = -1;
   lastPayloadTimeNs = -1;
   lastPayloadFrame = 0;
@@ -150,6 +153,7 @@ primeDoubleFields(new DirectionState(0), [
   "tsValPending",
   "tsValPendingTimeNs",
   "firstFinTimeNs",
+  "finEndSeq",
   "firstPayloadTimeNs",
   "lastPayloadTimeNs",
 ]);

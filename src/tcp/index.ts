@@ -25,6 +25,11 @@ export {
   type AnalysisFlagName,
   analysisFlagNames,
 } from "./flags.ts";
+export {
+  connectionsForMemory,
+  DEFAULT_MAX_MEMORY_MB,
+  type TcpLimits,
+} from "./limits.ts";
 export type { RttSummary } from "./rtt-stats.ts";
 export * from "./seq32.ts";
 export type { SeriesPoints } from "./series.ts";

@@ -5,6 +5,7 @@
  */
 import type { ConnState } from "./conn-state.ts";
 import type { Connection } from "./connection.ts";
+import type { TcpLimits } from "./limits.ts";
 import type { RttSummary } from "./rtt-stats.ts";
 import type { SeriesPoints } from "./series.ts";
 
@@ -179,6 +180,8 @@ export interface ConnectionsTotals {
   flags: FlagCounts;
   anomalies: Record<string, number>;
   vantage: Vantage;
+  /** Present when a memory cap was reached (TcpAnalyzerOptions.maxConnections; limits.ts). */
+  limits?: TcpLimits;
 }
 
 export interface ConnectionsResult {
@@ -208,6 +211,12 @@ export interface TcpAnalyzerOptions {
    * packets return 0 and keep no unacknowledged-segment list.
    */
   flagPackets?: boolean;
+  /**
+   * At most this many connections with live state (default: no cap). Past it the oldest idle one
+   * is summarised at once and counted in ConnectionsTotals.limits; closed connections' tombstones
+   * are capped at TOMBSTONES_PER_CONNECTION times as many.
+   */
+  maxConnections?: number;
 }
 
 /**

@@ -9,6 +9,8 @@ interface AnalyzeFlags {
   all?: boolean;
   verbose?: boolean;
   slowest?: number;
+  maxConnections?: number;
+  maxMemory?: number;
 }
 
 export function register(program: Command): void {
@@ -29,6 +31,16 @@ export function register(program: Command): void {
       "keep the N slowest exchanges (default 100 in the JSON; the reports draw N, default 10)",
       parsePositiveInt,
     )
+    .option(
+      "--max-connections <n>",
+      "at most N connections with live state; past it the oldest idle one is summarised early and the report says so",
+      parsePositiveInt,
+    )
+    .option(
+      "--max-memory <mb>",
+      "the memory budget the connection cap is sized from (default 280 MB)",
+      parsePositiveInt,
+    )
     .action(async (file: string | undefined, flags: AnalyzeFlags) => {
       // analyze-capture.ts, not index.ts: the index also loads the zod schema (~40 ms).
       const { analyzeCapture } = await import("../../diagnose/analyze-capture.ts");
@@ -36,6 +48,8 @@ export function register(program: Command): void {
         all: flags.all === true,
         ...(flags.slowest !== undefined ? { slowest: flags.slowest } : {}),
         ...(flags.maxPackets !== undefined ? { maxPackets: flags.maxPackets } : {}),
+        ...(flags.maxConnections !== undefined ? { maxConnections: flags.maxConnections } : {}),
+        ...(flags.maxMemory !== undefined ? { maxMemoryMB: flags.maxMemory } : {}),
       });
       // --all and --slowest also decide how many exchanges the reports draw.
       const slowestShown = flags.all ? analysis.exchanges.length : flags.slowest;

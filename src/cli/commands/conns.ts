@@ -9,6 +9,8 @@ interface ConnsFlags {
   reverse?: boolean;
   filter?: string;
   series?: number;
+  maxConnections?: number;
+  maxMemory?: number;
 }
 
 export function register(program: Command): void {
@@ -30,13 +32,29 @@ export function register(program: Command): void {
       parsePositiveInt,
     )
     .option("--json", "print one JSON object: connections and totals")
+    .option(
+      "--max-connections <n>",
+      "at most N connections with live state; past it the oldest idle one is summarised early (totals.limits)",
+      parsePositiveInt,
+    )
+    .option(
+      "--max-memory <mb>",
+      "the memory budget the connection cap is sized from (default 280 MB)",
+      parsePositiveInt,
+    )
     .action(async (file: string | undefined, flags: ConnsFlags) => {
       const { parseConnectionFilter } = await import("../../report/conns-filter.ts");
       const { sortConnections } = await import("../../report/conns-sort.ts");
       const predicate = parseConnectionFilter(flags.filter ?? "");
-      const { analyzeConnections } = await import("../../tcp/index.ts");
+      const { analyzeConnections, connectionsForMemory, DEFAULT_MAX_MEMORY_MB } = await import(
+        "../../tcp/index.ts"
+      );
       const result = await analyzeConnections(captureSource(file, flags), {
         seriesMaxPoints: flags.series ?? 0,
+        maxConnections: Math.min(
+          flags.maxConnections ?? Number.POSITIVE_INFINITY,
+          connectionsForMemory(flags.maxMemory ?? DEFAULT_MAX_MEMORY_MB),
+        ),
         ...(flags.count !== undefined ? { maxPackets: flags.count } : {}),
       });
       const shown = sortConnections(

@@ -22,8 +22,10 @@ import { nagleDelayedAckKind, nagleDelayedAckRule } from "./nagle-delayed-ack.ts
 import { networkRoundTripsKind, networkRoundTripsRule } from "./network-round-trips.ts";
 import { packetLossKind, packetLossRule } from "./packet-loss.ts";
 import { pathMtuBlackHoleKind, pathMtuBlackHoleRule } from "./path-mtu-black-hole.ts";
+import { portScanKind, portScanRule } from "./port-scan.ts";
 import { receiveWindowLimitedKind, receiveWindowLimitedRule } from "./receive-window-limited.ts";
 import { reorderingKind, reorderingRule } from "./reordering.ts";
+import { resetStormKind, resetStormRule } from "./reset-storm.ts";
 import { resetUnreadDataKind, resetUnreadDataRule } from "./reset-unread-data.ts";
 import { serverThinkTimeKind, serverThinkTimeRule } from "./server-think-time.ts";
 import { slowDnsKind, slowDnsRule } from "./slow-dns.ts";
@@ -34,6 +36,7 @@ import {
   slowResponseBodyRule,
 } from "./slow-response-body.ts";
 import { slowTlsHandshakeKind, slowTlsHandshakeRule } from "./slow-tls-handshake.ts";
+import { synFloodKind, synFloodRule } from "./syn-flood.ts";
 import { synUnansweredKind, synUnansweredRule } from "./syn-unanswered.ts";
 import { tlsShutdownResetKind, tlsShutdownResetRule } from "./tls-shutdown-reset.ts";
 import { zeroWindowKind, zeroWindowRule } from "./zero-window.ts";
@@ -73,6 +76,10 @@ export const RULES: readonly RuleFactory[] = [
   dnsSearchWalkRule,
   // What the capture's end cut short.
   captureEndedRule,
+  // Floods: after the rules whose per-connection findings they stand for (finish() withdraws them).
+  synFloodRule,
+  portScanRule,
+  resetStormRule,
 ];
 
 export const FINDING_KINDS: readonly FindingKind[] = [
@@ -83,11 +90,14 @@ export const FINDING_KINDS: readonly FindingKind[] = [
   reorderingKind,
   bandwidthBottleneckKind,
   synUnansweredKind,
+  synFloodKind,
+  portScanKind,
   receiveWindowLimitedKind,
   acceptQueueOverflowKind,
   connectionRefusedKind,
   resetUnreadDataKind,
   abortiveResetKind,
+  resetStormKind,
   middleboxResetKind,
   keepAliveReuseRaceKind,
   tlsShutdownResetKind,

@@ -81,4 +81,9 @@ export interface AnalyzeOptions {
    * own connections); DNS lookups are kept. Default: every connection.
    */
   clientPorts?: number[];
+  /**
+   * Progress while reading: packets read and the byte offset reached, every few thousand packets
+   * (PassOptions.onProgress); the CLI's progress bar.
+   */
+  onProgress?: (packets: number, offsetBytes: number) => void;
 }

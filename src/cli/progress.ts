@@ -13,7 +13,8 @@ import { formatBytes, formatCount } from "../report/units.ts";
 
 /** Redraws at most this often (a terminal gets ~10 lines a second, not one per 4,096 packets). */
 export const PROGRESS_REDRAW_MS = 100;
-const BAR_CELLS = 24;
+/** Cells of the bar: the whole line stays under 80 columns. */
+const BAR_CELLS = 16;
 
 /** Whether to draw: `--no-progress` never; WIREWHY_PROGRESS=1/0 forces; else a terminal only. */
 export function progressWanted(flag: boolean | undefined, stream = process.stderr): boolean {
@@ -96,7 +97,9 @@ export class ProgressBar {
     const t = this.now();
     if (!force && t - this.lastDraw < PROGRESS_REDRAW_MS) return;
     this.lastDraw = t;
-    const width = Math.max(20, (this.stream.columns ?? 80) - 1);
+    // A terminal that does not say its width (0, as under `script`) gets 80 columns.
+    const columns = this.stream.columns ?? 0;
+    const width = columns >= 20 ? columns - 1 : 79;
     this.stream.write(`\r${this.line(t).slice(0, width)}\x1b[K`);
     this.drawn = true;
   }
@@ -121,20 +124,19 @@ export class ProgressBar {
       readBytes += file.done ? file.sizeBytes : Math.min(file.offsetBytes, file.sizeBytes);
     }
     const seconds = Math.max(0, (t - this.started) / 1000);
-    const parts = ["wirewhy analyze"];
+    const parts: string[] = [];
+    let head = "wirewhy";
     if (Number.isFinite(totalBytes) && totalBytes > 0) {
       const share = readBytes / totalBytes;
       const cells = Math.round(share * BAR_CELLS);
-      parts.push(
-        `[${"#".repeat(cells)}${".".repeat(BAR_CELLS - cells)}] ${String(Math.floor(share * 100)).padStart(3)}%`,
-        `${formatBytes(readBytes)} of ${formatBytes(totalBytes)}`,
-      );
+      head += ` [${"#".repeat(cells)}${".".repeat(BAR_CELLS - cells)}] ${String(Math.floor(share * 100)).padStart(3)}%`;
+      parts.push(`${formatBytes(readBytes)} of ${formatBytes(totalBytes)}`);
     } else {
       const rate = seconds > 0 ? Math.round(packets / seconds) : 0;
       parts.push(`${formatCount(packets)} packets`, `${formatCount(rate)} packets/s`);
     }
     if (files.length > 1) parts.push(`${done}/${files.length} files`);
     parts.push(`${seconds.toFixed(1)} s`);
-    return parts.join("  ");
+    return `${head} ${parts.join(" · ")}`;
   }
 }

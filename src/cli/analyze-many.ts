@@ -91,7 +91,7 @@ export async function analyzeMany(
     const source = sources[reply.index]!;
     results[reply.index] =
       reply.type === "done" ? reply.analysis : { source, code: reply.code, message: reply.message };
-    bar?.finish(reply.index);
+    bar?.finish(reply.index, reply.type === "done" ? reply.analysis.capture.packets : undefined);
   };
   const job = (index: number): AnalyzeJob => ({
     index,

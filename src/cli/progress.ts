@@ -17,7 +17,10 @@ export const PROGRESS_REDRAW_MS = 100;
 const BAR_CELLS = 16;
 
 /** Whether to draw: `--no-progress` never; WIREWHY_PROGRESS=1/0 forces; else a terminal only. */
-export function progressWanted(flag: boolean | undefined, stream = process.stderr): boolean {
+export function progressWanted(
+  flag: boolean | undefined,
+  stream: { isTTY?: boolean } = process.stderr,
+): boolean {
   if (flag === false) return false;
   const forced = process.env.WIREWHY_PROGRESS;
   if (forced === "1") return true;
@@ -86,9 +89,11 @@ export class ProgressBar {
     this.draw(false);
   }
 
-  /** File `index` is read (or could not be): it counts whole. */
-  finish(index: number): void {
-    this.files[index]!.done = true;
+  /** File `index` is read (`packets` of it), or could not be: it counts whole. */
+  finish(index: number, packets?: number): void {
+    const file = this.files[index]!;
+    file.done = true;
+    if (packets !== undefined) file.packets = packets;
     this.draw(false);
   }
 

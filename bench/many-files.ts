@@ -4,7 +4,8 @@
  * REPEAT rounds, each timing, in this order: `analyze A` and `analyze B` as two processes one after
  * the other, `analyze -j 1 A B` (one process, one file after the other), `analyze -j 2 A B` (two
  * worker threads). Reports the medians and the median of the rounds' ratios; user+system CPU too,
- * since on a loaded host wall time shows the other processes' load as much as ours. Runs the
+ * since on a loaded host wall time shows the other processes' load as much as ours, and the
+ * largest peak RSS. Runs the
  * compiled CLI (dist/, built first), as bench/run.ts does.
  *
  * Usage: npx tsx bench/many-files.ts [--capture FILE] [--repeat N]   (default: bench/data's)
@@ -38,6 +39,7 @@ copyFileSync(capture, b);
 interface Run {
   seconds: number;
   cpuSeconds: number;
+  rssMB: number;
 }
 
 /** Wall and user+system CPU of `analyze ARGS --json` (GNU time), right after reading A and B. */
@@ -45,15 +47,15 @@ function analyze(files: string[], jobs: string[] = []): Run {
   execFileSync("sh", ["-c", `cat '${a}' '${b}' > /dev/null`]);
   const r = spawnSync(
     "/usr/bin/time",
-    ["-f", "%e %U %S", "node", "bin/wirewhy.js", "analyze", "--json", ...jobs, ...files],
+    ["-f", "%e %U %S %M", "node", "bin/wirewhy.js", "analyze", "--json", ...jobs, ...files],
     { stdio: ["ignore", "ignore", "pipe"], encoding: "utf8" },
   );
   if (r.status !== 0) {
     console.error(`bench: analyze ${files.join(" ")} failed (${r.status}): ${r.stderr}`);
     process.exit(1);
   }
-  const [wall, user, system] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
-  return { seconds: wall!, cpuSeconds: user! + system! };
+  const [wall, user, system, maxKb] = r.stderr.trim().split("\n").pop()!.split(" ").map(Number);
+  return { seconds: wall!, cpuSeconds: user! + system!, rssMB: maxKb! / 1024 };
 }
 
 const rows: Record<string, Run[]> = { "two processes": [], "-j 1": [], "-j 2": [] };
@@ -64,6 +66,7 @@ for (let round = 0; round < repeat; round++) {
   rows["two processes"]!.push({
     seconds: first.seconds + second.seconds,
     cpuSeconds: first.cpuSeconds + second.cpuSeconds,
+    rssMB: Math.max(first.rssMB, second.rssMB),
   });
   const sequential = analyze([a, b], ["-j", "1"]);
   rows["-j 1"]!.push(sequential);
@@ -75,7 +78,10 @@ console.log(`two copies of ${capture}, ${repeat} rounds (median wall, median use
 for (const [name, runs] of Object.entries(rows)) {
   const wall = median(runs.map((r) => r.seconds));
   const cpu = median(runs.map((r) => r.cpuSeconds));
-  console.log(`  ${name.padEnd(14)} ${wall.toFixed(2)} s  cpu ${cpu.toFixed(2)} s`);
+  const rss = Math.max(...runs.map((r) => r.rssMB));
+  console.log(
+    `  ${name.padEnd(14)} ${wall.toFixed(2)} s  cpu ${cpu.toFixed(2)} s  peak RSS ${rss.toFixed(0)} MB`,
+  );
 }
 const ratio = median(ratios);
 console.log(

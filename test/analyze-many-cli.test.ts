@@ -182,6 +182,10 @@ test("one bad file among good ones: reported for itself, the others analyzed, ex
     assert.match(r.stderr, new RegExp(`^wirewhy: cannot open ${missing}`, "m"));
     // Only bad files: nothing could be read, exit 2.
     assert.equal(wirewhy(["analyze", missing, "package.json"]).status, 2);
+    // Standard input only on its own: a usage error.
+    const stdin = wirewhy(["analyze", "-", THINK]);
+    assert.equal(stdin.status, 2);
+    assert.equal(stdin.stderr, 'wirewhy: standard input ("-") can only be analyzed on its own\n');
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

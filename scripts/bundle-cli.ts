@@ -8,11 +8,13 @@
  * because node:vm's Script takes a code cache and ES modules cannot use one on Node 20.
  * Packages stay external (commander, picocolors resolve from node_modules as usual); tsc still
  * builds dist/ for the library API and for the lab agent, which the bundle starts as its own
- * process (dist/lab/agent-main.js).
+ * process (dist/lab/agent-main.js). The worker of `analyze A.pcap B.pcap …` is its own bundle,
+ * dist/cli/analyze-worker.cjs.
  *
  *   tsx scripts/bundle-cli.ts [outfile]
  */
 import { execFileSync } from "node:child_process";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -25,11 +27,37 @@ export const CLI_BUNDLE = "dist/cli/wirewhy.cjs";
 const BUNDLE_URL = "__wirewhyBundleUrl";
 const RESOLVE = "__wirewhyResolve";
 
+/**
+ * The worker thread of `analyze A.pcap B.pcap …` (src/cli/analyze-many.ts) is a bundle of its
+ * own beside the CLI's: the CLI starts `./analyze-worker.cjs` from its own URL.
+ */
+export function workerBundle(outfile: string): string {
+  return join(dirname(outfile), "analyze-worker.cjs");
+}
+
 export async function bundleCli(outfile: string): Promise<void> {
   const root = fileURLToPath(new URL("..", import.meta.url));
+  await bundleEntry(root, "src/cli/main.ts", outfile);
+  await bundleEntry(root, "src/cli/analyze-worker.ts", workerBundle(outfile));
+  // One run writes the code cache: what `analyze` compiles covers info, conns and exchanges too.
+  execFileSync(
+    process.execPath,
+    [
+      fileURLToPath(new URL("../bin/load-bundle.cjs", import.meta.url)),
+      "--write-cache",
+      outfile,
+      "analyze",
+      "--json",
+      "examples/slow-endpoint.pcap",
+    ],
+    { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
+  );
+}
+
+async function bundleEntry(root: string, entry: string, outfile: string): Promise<void> {
   await build({
     absWorkingDir: root,
-    entryPoints: ["src/cli/main.ts"],
+    entryPoints: [entry],
     outfile,
     bundle: true,
     platform: "node",
@@ -47,19 +75,6 @@ export async function bundleCli(outfile: string): Promise<void> {
     sourcemap: "linked",
     logLevel: "warning",
   });
-  // One run writes the code cache: what `analyze` compiles covers info, conns and exchanges too.
-  execFileSync(
-    process.execPath,
-    [
-      fileURLToPath(new URL("../bin/load-bundle.cjs", import.meta.url)),
-      "--write-cache",
-      outfile,
-      "analyze",
-      "--json",
-      "examples/slow-endpoint.pcap",
-    ],
-    { cwd: root, stdio: ["ignore", "ignore", "inherit"] },
-  );
 }
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {

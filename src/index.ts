@@ -39,15 +39,21 @@ export type { DecodeStop, PacketView } from "./decode/types.ts";
 export { TcpFlag } from "./decode/types.ts";
 // diagnose: the verdict (`wirewhy analyze`): findings by layer, time by layer, the slowest exchanges
 export {
+  ANALYSES_SCHEMA,
   ANALYSIS_SCHEMA,
+  type Analyses,
+  type AnalysesError,
+  type AnalysesSummary,
   type Analysis,
   type AnalysisCapture,
   type AnalysisLimits,
   type AnalysisSummary,
   type AnalyzeOptions,
+  analysesSchema,
   analysisSchema,
   analyzeCapture,
   FINDING_KINDS,
+  mergeAnalyses,
 } from "./diagnose/index.ts";
 // exchange: requests and responses with phases that tile their duration (`wirewhy exchanges`)
 export * from "./exchange/index.ts";

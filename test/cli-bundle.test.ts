@@ -3,8 +3,9 @@
  * run: built here into node_modules/.cache (where `commander` and `picocolors` still resolve) with
  * a copy of bin/ beside it, laid out as an installed package (no src/), it must print exactly what
  * the TypeScript sources print, and exit the same way, on the bundled example capture and on a
- * file that is not a capture; and V8 must accept the code cache written with it, or one a run wrote
- * anew after V8 rejected the old.
+ * file that is not a capture, and on several captures at once (worker threads, which the bundle
+ * starts from its own dist/cli/analyze-worker.cjs); and V8 must accept the code cache written with
+ * it, or one a run wrote anew after V8 rejected the old.
  */
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
@@ -54,6 +55,16 @@ test("the bundled CLI prints what the sources print", async () => {
     ["analyze", "examples/slow-endpoint.pcap", "--markdown"],
     ["lab", "list", "--json"],
     ["analyze", "package.json"],
+    // Several captures: the bundle's worker threads (dist/cli/analyze-worker.cjs beside it).
+    [
+      "analyze",
+      "--json",
+      "--jobs",
+      "2",
+      "examples/slow-endpoint.pcap",
+      "test/fixtures/labs/server-think-time.pcap",
+      "package.json",
+    ],
   ];
   for (const args of cases) {
     const expected = run(sources, args);
@@ -72,6 +83,21 @@ test("the bundled CLI prints what the sources print", async () => {
     ["connection-refused", "server-think-time"],
   );
   assert.equal(run([BIN], ["analyze", "package.json"]).status, 2);
+  const many = JSON.parse(
+    run([BIN], ["analyze", "--json", "-j", "2", "examples/slow-endpoint.pcap", "examples"]).stdout,
+  );
+  assert.equal(many.schema, "wirewhy.analyses/1");
+  assert.equal(many.captures[0].summary.exchanges, 20);
+  assert.deepEqual(
+    many.captures.map((a: { capture: { source: string } }) => a.capture.source),
+    [
+      "examples/slow-endpoint.pcap",
+      "examples/healthy-keep-alive.pcap",
+      "examples/loopback-http.pcap",
+      "examples/slow-endpoint.pcap",
+    ],
+  );
+  assert.equal(many.summary.analyzed, 4);
   // A cache V8 rejects (after a Node upgrade, say) is written anew by the next run.
   writeFileSync(`${BUNDLE}.cache`, "not a code cache");
   assert.equal(run([BIN], ["info", "examples/slow-endpoint.pcap"]).status, 0);

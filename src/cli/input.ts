@@ -42,14 +42,23 @@ export function isLiveSource(source: string): boolean {
   }
 }
 
-/** Prints the reader's warnings on stderr and returns the exit code for what was read. */
-export function finishCapture(warnings: CaptureWarning[], partial: boolean, quiet = false): number {
+/**
+ * Prints the reader's warnings on stderr and returns the exit code for what was read. With
+ * `source` (one of several captures) each line names the file.
+ */
+export function finishCapture(
+  warnings: CaptureWarning[],
+  partial: boolean,
+  quiet = false,
+  source?: string,
+): number {
   if (!quiet) {
+    const file = source !== undefined ? `${printable(source)}: ` : "";
     for (const w of warnings) {
       const where = w.offsetBytes !== undefined ? ` at byte ${w.offsetBytes}` : "";
       const frame = w.frame !== undefined ? ` (frame ${w.frame})` : "";
       process.stderr.write(
-        `wirewhy: warning [${printable(w.code)}]${where}${frame}: ${printable(w.message)}\n`,
+        `wirewhy: ${file}warning [${printable(w.code)}]${where}${frame}: ${printable(w.message)}\n`,
       );
     }
   }

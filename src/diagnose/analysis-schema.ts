@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import { LAYERS } from "../model/finding.ts";
+import { ANALYSES_SCHEMA } from "./analyses.ts";
 import { ANALYSIS_SCHEMA } from "./types.ts";
 
 const layer = z.enum(LAYERS);
@@ -162,3 +163,37 @@ export const analysisSchema = z.object({
 });
 
 export type AnalysisJson = z.infer<typeof analysisSchema>;
+
+/** `wirewhy analyze A.pcap B.pcap … --json` (wirewhy.analyses/1, src/diagnose/analyses.ts). */
+export const analysesSchema = z.object({
+  schema: z.literal(ANALYSES_SCHEMA),
+  captures: z.array(analysisSchema),
+  errors: z.array(z.object({ source: z.string(), code: z.string(), message: z.string() })),
+  summary: z.object({
+    captures: count,
+    analyzed: count,
+    unreadable: count,
+    partial: count,
+    packets: count,
+    connections: count,
+    exchanges: count,
+    slowExchanges: count,
+    failures: count,
+    failedConnections: count,
+    failedConnectionsMs: ms,
+    totalMs: ms,
+    byLayer: z.record(layer, ms),
+    findingKinds: z.array(
+      z.object({
+        kind: z.string(),
+        layer,
+        severity: z.enum(["info", "warning", "error"]),
+        captures: z.number().int().positive(),
+        findings: z.number().int().positive(),
+        count: z.number().int().positive(),
+        costMs: ms,
+      }),
+    ),
+    headline: z.string().min(1),
+  }),
+});

@@ -41,6 +41,7 @@ export async function analyzeCapture(
     keepConnections: false,
     ...(options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {}),
     ...(options.dnsPorts !== undefined ? { dnsPorts: options.dnsPorts } : {}),
+    ...(options.onProgress !== undefined ? { onProgress: options.onProgress } : {}),
   });
   const vantage = result.totals.vantage;
   const { findings, slowExchanges } = diagnosis.finish(

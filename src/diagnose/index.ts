@@ -3,7 +3,14 @@
  * zod schema that validates it (analysis-schema.ts) for publishing as JSON Schema.
  */
 
-export { analysisSchema, exchangeSchema, findingSchema, phaseSchema } from "./analysis-schema.ts";
+export * from "./analyses.ts";
+export {
+  analysesSchema,
+  analysisSchema,
+  exchangeSchema,
+  findingSchema,
+  phaseSchema,
+} from "./analysis-schema.ts";
 export { analyzeCapture, DEFAULT_SLOWEST } from "./analyze-capture.ts";
 export { Diagnosis, type DiagnosisOptions } from "./diagnosis.ts";
 export { layerWords } from "./headline.ts";

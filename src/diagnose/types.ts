@@ -108,4 +108,9 @@ export interface AnalyzeOptions {
   maxConnections?: number;
   /** The memory budget in MB the connection cap is sized from (default 280: analyze under 300 MB). */
   maxMemoryMB?: number;
+  /**
+   * Progress while reading: packets read and the byte offset reached, every few thousand packets
+   * (PassOptions.onProgress); the CLI's progress bar.
+   */
+  onProgress?: (packets: number, offsetBytes: number) => void;
 }

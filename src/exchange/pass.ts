@@ -44,7 +44,15 @@ export interface PassOptions {
   flagPackets?: boolean;
   /** The tcp stage's cap on connections with live state (TcpAnalyzerOptions.maxConnections). */
   maxConnections?: number;
+  /**
+   * Called every PROGRESS_PACKETS packets with the packets read and the byte offset of the last
+   * one in the (decompressed) input: what a progress bar draws. Without it nothing is counted.
+   */
+  onProgress?: (packets: number, offsetBytes: number) => void;
 }
+
+/** Packets between two onProgress calls (a power of two: one mask test per packet). */
+export const PROGRESS_PACKETS = 4096;
 
 export interface PassResult {
   capture: CaptureMeta;
@@ -204,9 +212,16 @@ class Pass {
 /** One pass over the capture at `source` (a file, or "-" for standard input). */
 export async function runPass(source: string, options: PassOptions = {}): Promise<PassResult> {
   const pass = new Pass(options);
+  const onProgress = options.onProgress;
   const capture = await readCapture(
     source,
-    (record) => pass.onRecord(record),
+    onProgress === undefined
+      ? (record) => pass.onRecord(record)
+      : (record) => {
+          if ((record.frame & (PROGRESS_PACKETS - 1)) === 0)
+            onProgress(record.frame, record.fileOffset);
+          pass.onRecord(record);
+        },
     options.maxPackets !== undefined ? { maxPackets: options.maxPackets } : {},
   );
   const { connections, totals } = pass.analyzer.finish();

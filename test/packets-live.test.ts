@@ -41,3 +41,38 @@ test("packets -: the first packet's line arrives while the pipe is still open", 
     child.kill();
   }
 });
+
+for (const command of ["packets", "analyze"]) {
+  test(`${command} -: SIGINT on a live pipe finishes the pass and prints the report, exit 0`, async (t) => {
+    if (!requireCorpus(t)) return;
+    const pcap = readFileSync(corpusPath("get.pcap"));
+    const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", command, "-"], {
+      cwd: repoRoot,
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, NO_COLOR: "1" },
+    });
+    let out = "";
+    let err = "";
+    child.stdout.setEncoding("utf8").on("data", (c: string) => {
+      out += c;
+    });
+    child.stderr.setEncoding("utf8").on("data", (c: string) => {
+      err += c;
+    });
+    const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+    // The whole capture, the pipe left open (tcpdump still running), then Ctrl-C.
+    child.stdin.write(pcap);
+    await new Promise((r) => setTimeout(r, 3000));
+    child.kill("SIGINT");
+    const timer = setTimeout(() => child.kill("SIGKILL"), 20_000);
+    const code = await exited;
+    clearTimeout(timer);
+    assert.equal(code, 0, err);
+    assert.match(
+      err,
+      /wirewhy: interrupted: the report covers the 14 packets read before the signal/,
+    );
+    if (command === "packets") assert.equal(out.trimEnd().split("\n").length, 14);
+    else assert.match(out, /No problem found: 1 request, all healthy/);
+  });
+}

@@ -43,6 +43,34 @@ export function isLiveSource(source: string): boolean {
 }
 
 /**
+ * On a live source, Ctrl-C (SIGINT) or SIGTERM ends the input instead of the process: the pass
+ * finishes on what was read and the command prints its report (tcpdump in the same pipeline gets
+ * the same Ctrl-C and closes the pipe too). A second signal ends the process as usual. Returns
+ * whether a signal came, for the command to say its report is of an interrupted capture.
+ */
+export function finishOnInterrupt(source: string): () => boolean {
+  if (!isLiveSource(source)) return () => false;
+  let interrupted = false;
+  const stop = () => {
+    interrupted = true;
+    process.removeListener("SIGINT", stop);
+    process.removeListener("SIGTERM", stop);
+    // End the input as if the writer had closed it: what is buffered is still read.
+    process.stdin.push(null);
+  };
+  process.once("SIGINT", stop);
+  process.once("SIGTERM", stop);
+  return () => interrupted;
+}
+
+/** Says on stderr that the report covers only what was read before the signal. */
+export function reportInterrupted(packets: number): void {
+  process.stderr.write(
+    `wirewhy: interrupted: the report covers the ${packets} packets read before the signal\n`,
+  );
+}
+
+/**
  * Prints the reader's warnings on stderr and returns the exit code for what was read. With
  * `source` (one of several captures) each line names the file.
  */

@@ -1,7 +1,13 @@
 import type { Command } from "commander";
 import type { Analysis } from "../../diagnose/types.ts";
 import { ExitCode } from "../exit-codes.ts";
-import { captureSource, finishCapture, parsePositiveInt } from "../input.ts";
+import {
+  captureSource,
+  finishCapture,
+  finishOnInterrupt,
+  parsePositiveInt,
+  reportInterrupted,
+} from "../input.ts";
 
 interface AnalyzeFlags {
   read?: string;
@@ -88,6 +94,7 @@ function damaged(analysis: Analysis, flags: AnalyzeFlags): boolean {
 }
 
 async function analyzeOne(source: string, flags: AnalyzeFlags): Promise<void> {
+  const interrupted = finishOnInterrupt(source);
   // analyze-capture.ts, not index.ts: the index also loads the zod schema (~40 ms).
   const { analyzeCapture } = await import("../../diagnose/analyze-capture.ts");
   const { progressWanted } = await import("../progress.ts");
@@ -118,6 +125,12 @@ async function analyzeOne(source: string, flags: AnalyzeFlags): Promise<void> {
     const { renderAnalysisText } = await import("../../report/analysis-text.ts");
     const verbose = flags.verbose === true || flags.all === true;
     process.stdout.write(renderAnalysisText(analysis, { slowestShown, verbose }));
+  }
+  if (interrupted()) {
+    // What was in flight at the signal is capture-ended, as for any capture that stops.
+    reportInterrupted(analysis.capture.packets);
+    process.exitCode = finishCapture(analysis.capture.warnings, false);
+    return;
   }
   process.exitCode = finishCapture(analysis.capture.warnings, damaged(analysis, flags));
 }

@@ -2,8 +2,10 @@ import type { Command } from "commander";
 import {
   captureSource,
   finishCapture,
+  finishOnInterrupt,
   isLiveSource,
   parsePositiveInt,
+  reportInterrupted,
   withCaptureInput,
 } from "../input.ts";
 
@@ -24,7 +26,13 @@ export function register(program: Command): void {
       const source = captureSource(file, flags);
       // From a pipe (a live tcpdump) each line goes out as its packet is read.
       const out = new LineWriter(1, isLiveSource(source));
+      const interrupted = finishOnInterrupt(source);
       const meta = await writePackets(source, flags, out);
+      if (interrupted()) {
+        reportInterrupted(meta.packets);
+        process.exitCode = finishCapture(meta.warnings, false);
+        return;
+      }
       const limited = flags.count !== undefined && meta.packets >= flags.count;
       process.exitCode = finishCapture(meta.warnings, meta.stoppedEarly && !limited && !out.closed);
     });

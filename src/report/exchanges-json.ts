@@ -18,7 +18,12 @@ export interface ExchangesJsonSummary {
 }
 
 export class ExchangesJsonWriter {
-  private readonly out = new LineWriter();
+  private readonly out: LineWriter;
+
+  /** `live`: the capture comes from a pipe: rows go out as they are made (LineWriter). */
+  constructor(live = false) {
+    this.out = new LineWriter(1, live);
+  }
   private shown = 0;
 
   get closed(): boolean {

@@ -54,7 +54,12 @@ function pad(text: string, width: number, right = false): string {
 }
 
 export class ExchangesTextWriter {
-  private readonly out = new LineWriter();
+  private readonly out: LineWriter;
+
+  /** `live`: the capture comes from a pipe: rows go out as they are made (LineWriter). */
+  constructor(live = false) {
+    this.out = new LineWriter(1, live);
+  }
   private rows = 0;
 
   get closed(): boolean {

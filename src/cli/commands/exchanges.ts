@@ -1,6 +1,12 @@
 import type { Command } from "commander";
 import type { Exchange } from "../../exchange/types.ts";
-import { captureSource, finishCapture, parsePositiveInt, withCaptureInput } from "../input.ts";
+import {
+  captureSource,
+  finishCapture,
+  isLiveSource,
+  parsePositiveInt,
+  withCaptureInput,
+} from "../input.ts";
 
 interface ExchangesFlags {
   read?: string;
@@ -36,8 +42,9 @@ export function register(program: Command): void {
       const json = flags.json === true;
       const { ExchangesJsonWriter } = await import("../../report/exchanges-json.ts");
       const { ExchangesTextWriter } = await import("../../report/exchanges-text.ts");
-      const jsonOut = json ? new ExchangesJsonWriter() : undefined;
-      const textOut = json ? undefined : new ExchangesTextWriter();
+      const live = isLiveSource(source);
+      const jsonOut = json ? new ExchangesJsonWriter(live) : undefined;
+      const textOut = json ? undefined : new ExchangesTextWriter(live);
       const show = (x: Exchange) => {
         if (jsonOut) jsonOut.exchange(x);
         else textOut?.exchange(x);

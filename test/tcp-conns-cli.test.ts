@@ -65,6 +65,9 @@ test("conns prints a table with roles, state and resets", async (t) => {
   assert.equal(r.status, 0, r.stderr);
   assert.match(r.stdout, /^0 {2}192\.168\.100\.138:3372 {2}192\.168\.100\.1:80 {2}REJ +Sr /m);
   assert.match(r.stdout, /1 by server \(refused\)/);
+  // A legend for the codes the table shows, and only those.
+  assert.match(r.stdout, /^state {2}REJ rejected$/m);
+  assert.match(r.stdout, /^history {2}S SYN · R RST \(upper case: the client's\)$/m);
   assert.ok(!r.stdout.includes("\u001b["), "NO_COLOR must give plain text");
 });
 

@@ -122,5 +122,64 @@ export function renderConnectionsText(
   lines.push(
     `${pc.dim("vantage")}  ${totals.vantage.kind} (${Math.round(totals.vantage.confidence * 100)}%)`,
   );
+  lines.push(...legendLines(connections));
   return `${lines.join("\n")}\n`;
+}
+
+/** Zeek's conn_state codes (src/tcp/conn-state.ts, docs/tcp-analysis.md). */
+const STATE_MEANINGS: Record<string, string> = {
+  S0: "attempt, no reply",
+  S1: "established, not closed",
+  SF: "normal close",
+  REJ: "rejected",
+  S2: "client closed, no reply",
+  S3: "server closed, no reply",
+  RSTO: "reset by the client",
+  RSTR: "reset by the server",
+  RSTOS0: "client SYN then RST, no SYN/ACK",
+  RSTRH: "server SYN/ACK then RST, no SYN",
+  SH: "SYN then FIN, no answer",
+  SHR: "SYN/ACK then FIN, no SYN",
+  OTH: "midstream, no handshake seen",
+};
+
+/** Zeek's history letters (upper case: the client's). */
+const HISTORY_MEANINGS: Record<string, string> = {
+  S: "SYN",
+  H: "SYN/ACK",
+  A: "ACK",
+  D: "data",
+  F: "FIN",
+  R: "RST",
+  Q: "SYN with FIN or RST",
+  I: "FIN with RST",
+  T: "retransmission",
+  W: "zero window",
+  G: "gap",
+  "^": "roles flipped",
+};
+
+/** A legend for the codes the rows show: their states, and their history letters. */
+function legendLines(connections: readonly ConnectionSummary[]): string[] {
+  const states = new Set<string>();
+  const letters = new Set<string>();
+  for (const c of connections) {
+    states.add(c.state);
+    for (const ch of c.history) letters.add(ch === "^" ? ch : ch.toUpperCase());
+  }
+  if (states.size === 0) return [];
+  const stateParts = [...states]
+    .filter((code) => STATE_MEANINGS[code] !== undefined)
+    .map((code) => `${code} ${STATE_MEANINGS[code]}`);
+  const letterParts = Object.keys(HISTORY_MEANINGS)
+    .filter((letter) => letters.has(letter))
+    .map((letter) => `${letter} ${HISTORY_MEANINGS[letter]}`);
+  const out: string[] = [];
+  if (stateParts.length > 0) out.push(`${pc.dim("state")}  ${stateParts.join(" · ")}`);
+  if (letterParts.length > 0) {
+    out.push(
+      `${pc.dim("history")}  ${letterParts.join(" · ")} ${pc.dim("(upper case: the client's)")}`,
+    );
+  }
+  return out;
 }

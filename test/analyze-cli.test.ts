@@ -203,6 +203,11 @@ test("analyze reads standard input and stops at --max-packets without calling it
   const h = JSON.parse(head.stdout) as Analysis;
   assert.equal(h.capture.packets, 46);
   assert.equal(h.summary.exchanges, 2);
+  // One name for it across commands (-c/--count), the older --max-packets kept.
+  for (const flag of ["--count", "--max-packets"]) {
+    const same = JSON.parse(wirewhy(["analyze", SLOW, flag, "46", "--json"]).stdout) as Analysis;
+    assert.equal(same.capture.packets, 46, flag);
+  }
 });
 
 test("analyze: a missing file is exit 2; a cut file gives the report of what was read and exit 3", () => {

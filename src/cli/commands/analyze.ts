@@ -11,6 +11,7 @@ import {
 
 interface AnalyzeFlags {
   read?: string;
+  count?: number;
   maxPackets?: number;
   json?: boolean;
   markdown?: boolean;
@@ -34,7 +35,8 @@ export function register(program: Command): void {
     .description(
       "the verdict: which layer made each slow or failed exchange slow, how many ms, which frames prove it",
     )
-    .option("-c, --max-packets <n>", "read only the first N packets", parsePositiveInt)
+    .option("-c, --count <n>", "read only the first N packets", parsePositiveInt)
+    .option("--max-packets <n>", "same as --count", parsePositiveInt)
     .option(
       "--json",
       "print the Analysis object (schema wirewhy.analysis/1; several captures: wirewhy.analyses/1, docs/analysis.md)",
@@ -81,15 +83,21 @@ function jobOptions(flags: AnalyzeFlags) {
   return {
     all: flags.all === true,
     ...(flags.slowest !== undefined ? { slowest: flags.slowest } : {}),
-    ...(flags.maxPackets !== undefined ? { maxPackets: flags.maxPackets } : {}),
+    ...(packetLimit(flags) !== undefined ? { maxPackets: packetLimit(flags) } : {}),
     ...(flags.maxConnections !== undefined ? { maxConnections: flags.maxConnections } : {}),
     ...(flags.maxMemory !== undefined ? { maxMemoryMB: flags.maxMemory } : {}),
   };
 }
 
-/** Stopping at --max-packets is what was asked for, not damage. */
+/** -c/--count, as every command names it (--max-packets: the older name). */
+function packetLimit(flags: AnalyzeFlags): number | undefined {
+  return flags.count ?? flags.maxPackets;
+}
+
+/** Stopping at --count is what was asked for, not damage. */
 function damaged(analysis: Analysis, flags: AnalyzeFlags): boolean {
-  const limited = flags.maxPackets !== undefined && analysis.capture.packets >= flags.maxPackets;
+  const limit = packetLimit(flags);
+  const limited = limit !== undefined && analysis.capture.packets >= limit;
   return analysis.capture.partial && !limited;
 }
 

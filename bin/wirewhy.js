@@ -1,24 +1,21 @@
 #!/usr/bin/env node
-// In a checkout (src/ present, tsx installed) run the TypeScript source through tsx, so the CLI
-// is never a stale build of older source; an installed package (no src/) runs the compiled dist/:
-// the one-file bundle (scripts/bundle-cli.ts) from V8's code cache (load-bundle.cjs) when it is
-// there, else tsc's dist/cli/main.js. WIREWHY_DIST=1 forces dist/ (the benchmarks time the
-// compiled code).
-import { existsSync } from "node:fs";
+// Runs the compiled CLI (the one-file bundle from V8's code cache, else tsc's dist/cli/main.js)
+// or, in a checkout whose source changed since the last build, the TypeScript source through
+// tsx: entry-choice.js decides.
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { chooseEntry } from "./entry-choice.js";
 
-const source = new URL("../src/cli/main.ts", import.meta.url);
-const bundle = new URL("../dist/cli/wirewhy.cjs", import.meta.url);
-const compiled = new URL("../dist/cli/main.js", import.meta.url);
-const hasDist = existsSync(bundle) || existsSync(compiled);
-const useSource = existsSync(source) && !(process.env.WIREWHY_DIST === "1" && hasDist);
-if (useSource) {
+const root = fileURLToPath(new URL("..", import.meta.url));
+const entry = chooseEntry(root);
+if (entry === "source") {
   const { register } = await import("tsx/esm/api");
   register();
-  await import(source.href);
-} else if (existsSync(bundle)) {
-  createRequire(import.meta.url)("./load-bundle.cjs").runBundle(fileURLToPath(bundle));
+  await import(new URL("../src/cli/main.ts", import.meta.url).href);
+} else if (entry === "bundle") {
+  createRequire(import.meta.url)("./load-bundle.cjs").runBundle(
+    fileURLToPath(new URL("../dist/cli/wirewhy.cjs", import.meta.url)),
+  );
 } else {
-  await import(compiled.href);
+  await import(new URL("../dist/cli/main.js", import.meta.url).href);
 }

@@ -39,7 +39,7 @@ test("the bundled CLI prints what the sources print", async () => {
   await bundleCli(BUNDLE);
   assert.ok(existsSync(BUNDLE), "bundle written");
   mkdirSync(join(OUT_DIR, "bin"));
-  for (const file of ["wirewhy.js", "load-bundle.cjs"]) {
+  for (const file of ["wirewhy.js", "entry-choice.js", "load-bundle.cjs"]) {
     copyFileSync(join(repoRoot, "bin", file), join(OUT_DIR, "bin", file));
   }
   // The code cache is V8's own format: this Node must take it, or the bundle starts no faster.

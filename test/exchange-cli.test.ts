@@ -62,6 +62,39 @@ test("exchanges --filter picks by connection; a bad filter exits 2", async () =>
   assert.match(bad.stderr, /"x" is not a port/);
 });
 
+test("exchanges --filter on the exchange itself: status, method, path, slow, layer, failed", async () => {
+  const count = async (expr: string, file = "examples/slow-endpoint.pcap") => {
+    const r = await run(["exchanges", "--json", "--filter", expr, file]);
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout).exchanges as { request: { target: string } }[]).map(
+      (x) => x.request.target,
+    );
+  };
+  // The example's three GET /api/report wait ~301 ms each (tshark's http.time).
+  assert.deepEqual(await count("method GET and slow 250ms"), [
+    "/api/report",
+    "/api/report",
+    "/api/report",
+  ]);
+  assert.deepEqual(await count("path /api and layer server-app"), [
+    "/api/report",
+    "/api/report",
+    "/api/report",
+  ]);
+  assert.deepEqual(await count("slow 0.25s"), await count("slow 250ms"));
+  const http500 = "src/diagnose/testing/fixtures/http-500.pcap";
+  assert.deepEqual(await count("status 5xx", http500), ["/fail"]);
+  assert.deepEqual(await count("status 500 or status 404", http500), ["/fail"]);
+  assert.deepEqual(await count("not status 2xx", http500), ["/fail"]);
+  assert.deepEqual(await count("failed", http500), []);
+  const bad = await run(["exchanges", "--filter", "statuss 5xx", EXAMPLE]);
+  assert.equal(bad.code, 2);
+  assert.match(
+    bad.stderr,
+    /unknown term "statuss" \(valid terms: .*status VALUE.*slow VALUE.*failed/,
+  );
+});
+
 test("exchanges reads standard input and stops after -c packets", async () => {
   const r = await run(["exchanges", "--json", "-c", "9", "-"], {
     input: readFileSync(join(repoRoot, EXAMPLE)),

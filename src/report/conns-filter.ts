@@ -19,7 +19,7 @@ export class FilterError extends Error {
   readonly code = "WW_ERR_FILTER";
 }
 
-const VALUE_TERMS: Record<string, (value: string) => ConnectionPredicate> = {
+export const VALUE_TERMS: Record<string, (value: string) => ConnectionPredicate> = {
   port: (v) => {
     const port = Number(v);
     if (!Number.isInteger(port) || port < 0 || port > 65535) {
@@ -38,7 +38,7 @@ const VALUE_TERMS: Record<string, (value: string) => ConnectionPredicate> = {
   },
 };
 
-const FLAG_TERMS: Record<string, ConnectionPredicate> = {
+export const FLAG_TERMS: Record<string, ConnectionPredicate> = {
   retrans: (c) => c.flags.retransmission > 0,
   reset: (c) => c.flags.reset > 0,
   zerowindow: (c) => c.flags.zeroWindow > 0,
@@ -46,14 +46,32 @@ const FLAG_TERMS: Record<string, ConnectionPredicate> = {
 };
 
 export function parseConnectionFilter(text: string): ConnectionPredicate {
+  return parseFilterExpression(text, VALUE_TERMS, FLAG_TERMS);
+}
+
+/**
+ * The expression grammar over any subject: `values` are terms followed by a value (`port 443`),
+ * `flags` terms alone (`retrans`); an unknown term's error lists the valid ones.
+ */
+export function parseFilterExpression<T>(
+  text: string,
+  values: Record<string, (value: string) => (subject: T) => boolean>,
+  flags: Record<string, (subject: T) => boolean>,
+): (subject: T) => boolean {
+  type Predicate = (subject: T) => boolean;
   const tokens = text.match(/\(|\)|[^\s()]+/g) ?? [];
   let i = 0;
   const peek = () => tokens[i]?.toLowerCase();
   const fail = (what: string): never => {
     throw new FilterError(`filter: ${what} at word ${i + 1} of "${text}"`);
   };
+  const valid = () =>
+    `valid terms: ${Object.keys(values)
+      .map((t) => `${t} VALUE`)
+      .concat(Object.keys(flags))
+      .join(", ")}; combined with and, or, not, ( )`;
 
-  function primary(): ConnectionPredicate {
+  function primary(): Predicate {
     const t = peek();
     if (t === undefined) return fail("expected a term");
     if (t === "(") {
@@ -68,13 +86,13 @@ export function parseConnectionFilter(text: string): ConnectionPredicate {
       const inner = primary();
       return (c) => !inner(c);
     }
-    const flag = FLAG_TERMS[t];
+    const flag = flags[t];
     if (flag) {
       i++;
       return flag;
     }
-    const make = VALUE_TERMS[t];
-    if (!make) return fail(`unknown term "${tokens[i]}"`);
+    const make = values[t];
+    if (!make) return fail(`unknown term "${tokens[i]}" (${valid()})`);
     i++;
     const value = tokens[i];
     if (value === undefined || value === "(" || value === ")") return fail(`"${t}" needs a value`);
@@ -82,7 +100,7 @@ export function parseConnectionFilter(text: string): ConnectionPredicate {
     return make(value);
   }
 
-  function andExpr(): ConnectionPredicate {
+  function andExpr(): Predicate {
     let left = primary();
     for (;;) {
       const t = peek();
@@ -97,7 +115,7 @@ export function parseConnectionFilter(text: string): ConnectionPredicate {
     }
   }
 
-  function orExpr(): ConnectionPredicate {
+  function orExpr(): Predicate {
     let left = andExpr();
     while (peek() === "or" || peek() === "||") {
       i++;

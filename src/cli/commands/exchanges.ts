@@ -30,7 +30,7 @@ export function register(program: Command): void {
     .option("--max-packets <n>", "same as --count", parsePositiveInt)
     .option(
       "--filter <expr>",
-      "the conns filter, on each exchange's connection: 'port 443', 'host 10.0.0.1 and retrans'",
+      "the conns filter on each exchange's connection ('port 443 and retrans'), and the exchange's own terms: status 5xx, method POST, path /api, slow 100ms, layer server-app, failed",
     )
     .option("--dns-port <port>", "a UDP port that carries DNS besides 53 (repeatable)", collectPort)
     .option("--json", "print one JSON object, streamed: schema, source, exchanges, summary")

@@ -178,6 +178,11 @@ export interface ProbeVerdict {
   layers: Record<Layer, number>;
   /** True when at least one run failed. */
   failed: boolean;
+  /**
+   * The probe's own overhead (PROBE_OVERHEAD_MS), present when the largest share (network or
+   * client-app) was within it: the verdict then names no layer (a loopback or very near server).
+   */
+  overheadMs?: number;
   /** One sentence. */
   text: string;
 }

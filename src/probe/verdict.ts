@@ -8,6 +8,13 @@ import { completeRuns } from "./phase-stats.ts";
 import { median } from "./rules/probe-rule.ts";
 import type { ProbeRun, ProbeVerdict } from "./types.ts";
 
+/**
+ * wirewhy's own time inside a probe's send and download phases: ~2 ms above curl -w's on a
+ * loopback nginx (docs/probe.md). A network or client-app share smaller than twice this is the
+ * probe's own overhead as much as the path's or the client's: no layer to blame.
+ */
+export const PROBE_OVERHEAD_MS = 2;
+
 export function probeVerdict(runs: ProbeRun[], findings: Finding[]): ProbeVerdict {
   const complete = completeRuns(runs).filter((r) => r.failure === null);
   const layers = emptyLayers();
@@ -32,6 +39,18 @@ export function probeVerdict(runs: ProbeRun[], findings: Finding[]): ProbeVerdic
     };
   }
   const total = median(complete.map((r) => r.phases.totalMs));
+  if ((top === "network" || top === "client-app") && topMs < 2 * PROBE_OVERHEAD_MS) {
+    const rtts = complete.map((r) => r.rttMs).filter((ms): ms is number => ms !== null);
+    const rtt = rtts.length > 0 ? ` on a ${median(rtts).toFixed(3)} ms round trip` : "";
+    return {
+      layer: "none",
+      ms: topMs,
+      layers,
+      failed: false,
+      overheadMs: PROBE_OVERHEAD_MS,
+      text: `no layer stands out: a ${total.toFixed(1)} ms request${rtt}; its largest share (${top}, ${topMs.toFixed(1)} ms) is within the probe's own overhead (~${PROBE_OVERHEAD_MS} ms), not the path's or the client's`,
+    };
+  }
   return {
     layer: top,
     ms: topMs,

@@ -698,31 +698,9 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
     const closeNotify = pending !== undefined && this.isShutdown(pending, null) ? pending : null;
     if (closeNotify !== null) this.pendingTurn = undefined;
     if (this.exchangeIndex > 0 || !s.clientHelloSeen || this.pendingTurn !== undefined) return;
+    // The client closed first after a complete handshake: it asked for nothing, the exchange is
+    // complete at its close; otherwise the handshake waited for what never came.
     const closed = this.clientClose(s, closeNotify);
-    if (closed !== null) {
-      this.build({
-        protocol: "tls",
-        method: "",
-        target: s.serverName,
-        host: s.serverName,
-        request: {
-          bytes: 0,
-          firstFrame: s.clientHelloFrame,
-          firstMs: s.clientHelloTimeMs,
-          lastFrame: s.clientHelloFrame,
-          lastMs: s.clientHelloTimeMs,
-        },
-        response: null,
-        status: 0,
-        outcome: "complete",
-        endMs: closed.timeMs,
-        endFrame: closed.frame,
-        responseEndOffset: -1,
-        interimResponses: 0,
-        handshakeOnly: true,
-      });
-      return;
-    }
     this.build({
       protocol: "tls",
       method: "",
@@ -737,9 +715,9 @@ export class ConnectionExchanges implements StreamConsumer, ProtoSink {
       },
       response: null,
       status: 0,
-      outcome: this.unansweredOutcome(),
-      endMs: this.endMs(),
-      endFrame: this.endFrame(),
+      outcome: closed !== null ? "complete" : this.unansweredOutcome(),
+      endMs: closed !== null ? closed.timeMs : this.endMs(),
+      endFrame: closed !== null ? closed.frame : this.endFrame(),
       responseEndOffset: -1,
       interimResponses: 0,
       handshakeOnly: true,

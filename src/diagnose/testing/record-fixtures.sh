@@ -68,6 +68,28 @@ capture() { # iface file filter [netns] [snaplen]
 }
 stop_capture() { sleep 0.5; kill -INT "$dump"; wait "$dump" || true; dump=; }
 
+# client ─ router ─ server namespaces (10.77.1.0/24, 10.77.2.0/24), the router's link to the
+# client at MTU $1, forwarding on, offloads off so the capture shows the wire's segments.
+routed_path() { # mtu
+  for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
+  ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
+  ip link add "${ns}c0" type veth peer name "${ns}r0"
+  ip link add "${ns}r1" type veth peer name "${ns}s0"
+  ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
+  ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
+  ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
+  ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" mtu "$1" up
+  ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
+  ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
+  for n in c r s; do ip -n "$ns$n" link set lo up; done
+  ip -n "${ns}c" route add default via 10.77.1.1
+  ip -n "${ns}s" route add default via 10.77.2.1
+  ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+  for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
+  ip netns exec "${ns}r" ethtool -K "${ns}r0" tso off gso off gro off 2>/dev/null || true
+  ip netns exec "${ns}r" ethtool -K "${ns}r1" tso off gso off gro off 2>/dev/null || true
+}
+
 # 1. healthy nginx keep-alive
 if [ ! -f "$out/healthy-nginx.pcap" ]; then
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
@@ -244,24 +266,8 @@ kill "$server"; server=
 fi
 # 9. A path-MTU black hole that the sender's packetization-layer PMTUD gets through
 if [ ! -f "$out/pmtu-recovered.pcap" ]; then
-for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
-ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
-ip link add "${ns}c0" type veth peer name "${ns}r0"
-ip link add "${ns}r1" type veth peer name "${ns}s0"
-ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
-ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
-ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
-ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" mtu 1400 up
-ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
-ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
-for n in c r s; do ip -n "$ns$n" link set lo up; done
-ip -n "${ns}c" route add default via 10.77.1.1
-ip -n "${ns}s" route add default via 10.77.2.1
-ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+routed_path 1400
 ip netns exec "${ns}s" sysctl -q -w net.ipv4.tcp_mtu_probing=1
-for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
-ip netns exec "${ns}r" ethtool -K "${ns}r0" tso off gso off gro off 2>/dev/null || true
-ip netns exec "${ns}r" ethtool -K "${ns}r1" tso off gso off gro off 2>/dev/null || true
 ip netns exec "${ns}r" iptables -A OUTPUT -p icmp --icmp-type fragmentation-needed -j DROP
 ip netns exec "${ns}s" timeout 30 node -e '
   require("http").createServer((req, res) => {
@@ -279,24 +285,8 @@ for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
 fi
 # 10. Frag-needed that reaches the sender's interface and is dropped by its own firewall
 if [ ! -f "$out/pmtu-icmp-seen.pcap" ]; then
-for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
-ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
-ip link add "${ns}c0" type veth peer name "${ns}r0"
-ip link add "${ns}r1" type veth peer name "${ns}s0"
-ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
-ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
-ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
-ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" mtu 1400 up
-ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
-ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
-for n in c r s; do ip -n "$ns$n" link set lo up; done
-ip -n "${ns}c" route add default via 10.77.1.1
-ip -n "${ns}s" route add default via 10.77.2.1
-ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+routed_path 1400
 ip netns exec "${ns}s" sysctl -q -w net.ipv4.tcp_mtu_probing=0
-for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
-ip netns exec "${ns}r" ethtool -K "${ns}r0" tso off gso off gro off 2>/dev/null || true
-ip netns exec "${ns}r" ethtool -K "${ns}r1" tso off gso off gro off 2>/dev/null || true
 ip netns exec "${ns}s" iptables -A INPUT -p icmp --icmp-type fragmentation-needed -j DROP
 ip netns exec "${ns}s" timeout 30 node -e '
   require("http").createServer((req, res) => {
@@ -314,24 +304,8 @@ for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
 fi
 # 11. An outage after the response head: everything from the server is dropped
 if [ ! -f "$out/outage-after-head.pcap" ]; then
-for n in c r s; do ip netns del "$ns$n" 2>/dev/null || true; done
-ip netns add "${ns}c"; ip netns add "${ns}r"; ip netns add "${ns}s"
-ip link add "${ns}c0" type veth peer name "${ns}r0"
-ip link add "${ns}r1" type veth peer name "${ns}s0"
-ip link set "${ns}c0" netns "${ns}c"; ip link set "${ns}r0" netns "${ns}r"
-ip link set "${ns}r1" netns "${ns}r"; ip link set "${ns}s0" netns "${ns}s"
-ip -n "${ns}c" addr add 10.77.1.2/24 dev "${ns}c0"; ip -n "${ns}c" link set "${ns}c0" up
-ip -n "${ns}r" addr add 10.77.1.1/24 dev "${ns}r0"; ip -n "${ns}r" link set "${ns}r0" up
-ip -n "${ns}r" addr add 10.77.2.1/24 dev "${ns}r1"; ip -n "${ns}r" link set "${ns}r1" up
-ip -n "${ns}s" addr add 10.77.2.2/24 dev "${ns}s0"; ip -n "${ns}s" link set "${ns}s0" up
-for n in c r s; do ip -n "$ns$n" link set lo up; done
-ip -n "${ns}c" route add default via 10.77.1.1
-ip -n "${ns}s" route add default via 10.77.2.1
-ip netns exec "${ns}r" sysctl -q -w net.ipv4.ip_forward=1
+routed_path 1500
 ip netns exec "${ns}s" sysctl -q -w net.ipv4.tcp_mtu_probing=0
-for n in c s; do ip netns exec "$ns$n" ethtool -K "$ns${n}0" tso off gso off gro off 2>/dev/null || true; done
-ip netns exec "${ns}r" ethtool -K "${ns}r0" tso off gso off gro off 2>/dev/null || true
-ip netns exec "${ns}r" ethtool -K "${ns}r1" tso off gso off gro off 2>/dev/null || true
 ip netns exec "${ns}s" timeout 30 node -e '
   require("http").createServer((req, res) => {
     res.setHeader("content-length", 6400);

@@ -87,6 +87,9 @@ test("exchanges --filter on the exchange itself: status, method, path, slow, lay
   assert.deepEqual(await count("status 500 or status 404", http500), ["/fail"]);
   assert.deepEqual(await count("not status 2xx", http500), ["/fail"]);
   assert.deepEqual(await count("failed", http500), []);
+  const layer = await run(["exchanges", "--filter", "layer servr-app", EXAMPLE]);
+  assert.equal(layer.code, 2);
+  assert.match(layer.stderr, /"servr-app" is not a layer \(client-app, /);
   const bad = await run(["exchanges", "--filter", "statuss 5xx", EXAMPLE]);
   assert.equal(bad.code, 2);
   assert.match(

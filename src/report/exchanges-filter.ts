@@ -15,6 +15,7 @@
  * they were a connection with no TCP facts.
  */
 import type { Exchange, PassObserver } from "../exchange/types.ts";
+import { LAYERS } from "../model/finding.ts";
 import type { ConnectionSummary, Endpoint } from "../tcp/types.ts";
 import { emptyFlagCounts } from "../tcp/types.ts";
 import { FilterError, FLAG_TERMS, parseFilterExpression, VALUE_TERMS } from "./conns-filter.ts";
@@ -71,7 +72,12 @@ const EXCHANGE_VALUES: Record<string, (value: string) => Predicate> = {
     const ms = duration(v);
     return (s) => s.x.durationMs >= ms;
   },
-  layer: (v) => (s) => mainLayer(s.x) === v,
+  layer: (v) => {
+    if (!(LAYERS as readonly string[]).includes(v)) {
+      throw new FilterError(`filter: "${v}" is not a layer (${LAYERS.join(", ")})`);
+    }
+    return (s) => mainLayer(s.x) === v;
+  },
 };
 
 const EXCHANGE_FLAGS: Record<string, Predicate> = {

@@ -5,6 +5,8 @@
  * the rules' occurrences into findings. analyzeCapture plugs it into runPass; tests can feed it
  * directly.
  */
+
+import { exchangeFailed } from "../exchange/exchange-failed.ts";
 import type { Exchange, PassObserver, PassPacket } from "../exchange/types.ts";
 import { type Finding, LAYERS, type Layer } from "../model/finding.ts";
 import type { DnsTransaction } from "../proto/dns/dns-transaction.ts";
@@ -297,14 +299,4 @@ export class Diagnosis implements PassObserver {
       occurrence.exchanges = track.exchangeIds.slice(0, IDS_PER_FINDING);
     }
   }
-}
-
-/**
- * An exchange failed when a reset cut it, or the connection ended without the answer it was due;
- * an unanswered message no answer was due to (Exchange.oneWay), and a request its client
- * cancelled (Exchange.cancelled), are not failures.
- */
-export function exchangeFailed(exchange: Exchange): boolean {
-  if (exchange.outcome === "reset") return exchange.cancelled !== true;
-  return exchange.outcome === "no-response" && exchange.oneWay !== true;
 }

@@ -6,7 +6,7 @@
  *   method POST                  path /api (the target starts with it)
  *   slow 100ms                   lasted at least that long (ms, s, µs/us)
  *   layer server-app             the layer charged most of its time
- *   failed                       ended without its whole response (reset, no response, cut)
+ *   failed                       failed as analyze counts it (exchange-failed.ts)
  *
  * The connection A connection's summary exists only once the tcp stage has
  * finalized it, after its exchanges were emitted, so with a filter the exchanges of each open
@@ -14,6 +14,8 @@
  * nothing waits). A DNS exchange over UDP is matched against its client and server ends, as if
  * they were a connection with no TCP facts.
  */
+
+import { exchangeFailed } from "../exchange/exchange-failed.ts";
 import type { Exchange, PassObserver } from "../exchange/types.ts";
 import { LAYERS } from "../model/finding.ts";
 import type { ConnectionSummary, Endpoint } from "../tcp/types.ts";
@@ -81,7 +83,7 @@ const EXCHANGE_VALUES: Record<string, (value: string) => Predicate> = {
 };
 
 const EXCHANGE_FLAGS: Record<string, Predicate> = {
-  failed: (s) => s.x.outcome !== "complete",
+  failed: (s) => exchangeFailed(s.x),
 };
 
 /** Every term: the connection's on the exchange's connection, then the exchange's own. */
